@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import { stopTestServices } from './global-setup.ts';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestServices();
+}

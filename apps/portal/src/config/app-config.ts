@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ConfigError } from './config.error.js';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a TCP port number' })
+    .int('must be a whole number')
+    .min(1, 'must be a TCP port between 1 and 65535')
+    .max(65535, 'must be a TCP port between 1 and 65535')
+    .default(fallback);
+
+/** A URL with one of the given schemes; one message whether it is not a URL at all or the wrong kind. */
+const urlWithScheme = (schemes: readonly string[], example: string) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol.slice(0, -1));
+    } catch {
+      return false;
+    }
+  }, `must be a URL like ${example}`);
+
+const postgresUrl = urlWithScheme(['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');
+const redisUrl = urlWithScheme(['redis', 'rediss'], 'redis://127.0.0.1:6379');
+
+const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+
+/** The environment variables the portal reads, with their rules. Names are the variable names. */
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
+    HOST: z.string().min(1, 'must be a host name or address to listen on').default('127.0.0.1'),
+    PORT: port(3000),
+    PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://alumni.example.edu').optional(),
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_MIGRATE: z.enum(['auto', 'manual'], { error: 'must be auto (run migrations at start-up) or manual' }).optional(),
+    EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+    EMBEDDED_PG_PORT: port(54329),
+    REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_{}-]+$/, 'may hold only letters, digits and : _ - { }')
+      .default('campuspass'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    LOG_PRETTY: booleanFlag.default(false),
+    WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
+    API_DOCS: booleanFlag.optional(),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required in production (the embedded PostgreSQL is for development only)',
+      });
+    }
+  });
+
+export interface AppConfig {
+  readonly environment: 'development' | 'test' | 'production';
+  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string };
+  /** Unset means: start (or reuse) the embedded PostgreSQL under `embedded.dir`. */
+  readonly database: {
+    readonly url?: string;
+    readonly migrate: 'auto' | 'manual';
+    readonly embedded: { readonly dir: string; readonly port: number };
+  };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly log: { readonly level: string; readonly pretty: boolean };
+  readonly web: { readonly distDir: string };
+  readonly apiDocs: boolean;
+}
+
+/**
+ * Reads and validates the portal's configuration from environment variables, once, at start-up.
+ * Throws a ConfigError that names every bad variable and what it expects.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset": a blank line in an .env file must not override a default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'environment';
+        const got = typeof present[name] === 'string' ? ` (got ${describeValue(name, present[name])})` : '';
+        return `${name} ${issue.message}${got}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    environment: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
+    database: {
+      url: e.DATABASE_URL,
+      // Migrations run by themselves in development; production deploys run `npm run portal -- db:migrate`.
+      migrate: e.DATABASE_MIGRATE ?? (e.NODE_ENV === 'production' ? 'manual' : 'auto'),
+      embedded: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
+    },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    web: { distDir: e.WEB_DIST_DIR },
+    apiDocs: e.API_DOCS ?? true,
+  };
+}
+
+/** Values of URL variables may hold passwords: never echo those back in an error. */
+function describeValue(name: string, value: string): string {
+  return /URL$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
+}

@@ -1,0 +1,36 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { App } from './app.js';
+import { createI18n } from './i18n/i18n.js';
+import { detectLanguage, isLanguage, readStoredLanguage } from './i18n/language.js';
+import './styles.css';
+
+function safeLocalStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined; // storage disabled: reading the property itself throws
+  }
+}
+
+const language = detectLanguage(readStoredLanguage(safeLocalStorage()), navigator.languages ?? [navigator.language]);
+const i18n = createI18n(language);
+
+// <html lang> follows the language, so screen readers, hyphenation and CJK font selection are right.
+const applyLanguage = (lng: string): void => {
+  document.documentElement.lang = isLanguage(lng) ? lng : language;
+};
+applyLanguage(i18n.language);
+i18n.on('languageChanged', applyLanguage);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <App />
+    </I18nextProvider>
+  </StrictMode>,
+);
