@@ -27,25 +27,19 @@ export interface AuditQuery {
 export class AuditRepository {
   constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
 
-  async insert(event: NewAuditEvent): Promise<AuditEventEntity> {
-    const [row] = (
-      await this.events
-        .createQueryBuilder()
-        .insert()
-        .values({
-          actorType: event.actorType,
-          actorId: event.actorId ?? null,
-          action: event.action,
-          targetType: event.targetType ?? null,
-          targetId: event.targetId ?? null,
-          outcome: event.outcome,
-          ip: event.ip ?? null,
-          details: event.details ?? {},
-        })
-        .returning('*')
-        .execute()
-    ).generatedMaps as AuditEventEntity[];
-    return row;
+  insert(event: NewAuditEvent): Promise<AuditEventEntity> {
+    return this.events.save(
+      this.events.create({
+        actorType: event.actorType,
+        actorId: event.actorId ?? null,
+        action: event.action,
+        targetType: event.targetType ?? null,
+        targetId: event.targetId ?? null,
+        outcome: event.outcome,
+        ip: event.ip ?? null,
+        details: event.details ?? {},
+      }),
+    );
   }
 
   /** Newest first. */

@@ -27,6 +27,9 @@ export function maskSecrets(value: unknown, depth = 0, seen = new WeakSet<object
   seen.add(value);
   if (value instanceof Error) return { name: value.name, message: maskSecrets(value.message, depth + 1, seen), stack: value.stack };
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item, depth + 1, seen));
+  // Class instances (HTTP requests and responses, streams) go to pino's serializers and redaction as they are.
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) && item != null ? MASK : maskSecrets(item, depth + 1, seen)]),
   );

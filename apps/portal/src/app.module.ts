@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { DatabaseModule } from './core/database/database.module.js';
+import { AllExceptionsFilter } from './core/http/exception.filter.js';
+import { QueueModule } from './core/queue/queue.module.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  /** Run BullMQ processors in this process (worker.ts, or start.ts which runs everything). */
+  workers: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueueModule.forRoot({ workers: options.workers }), HealthModule, AdminModule],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { ValidationPipe, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { PinoNestLogger } from './core/logging/logger.js';
+import { serveWebApp } from './core/http/web-app.middleware.js';
+
+export async function createHttpApp(config: AppConfig, logger: Logger, options: { workers: boolean }): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request) => (typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 64) : randomUUID()),
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+      // Method, path and status are what an access log needs; headers stay out (cookies, tokens).
+      serializers: {
+        req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+          remoteAddress: request.remoteAddress,
+        }),
+        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI styles itself inline; scripts stay same-origin only.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'upgrade-insecure-requests': config.environment === 'production' ? [] : null,
+        },
+      },
+      hsts: config.environment === 'production',
+    }),
+  );
+  app.setGlobalPrefix('api', { exclude: ['health', 'health/live'] });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  if (config.apiDocs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('CampusPass portal API').setDescription('Alumni portal, passes, gates and administration').setVersion('1').build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  }
+  serveWebApp(app, config.web.distDir);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** The worker process: BullMQ processors, no HTTP. */
+export function createWorkerContext(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(AppModule.forRoot(config, { workers: true }), { logger: new PinoNestLogger(logger), abortOnError: false }).then(
+    (context) => context.enableShutdownHooks(),
+  );
+}

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Paths the API and the framework own; everything else that asks for HTML gets the web app. */
+const SERVER_PATHS = /^\/(api|health)(\/|$)/;
+
+/**
+ * Serves the built web app (apps/web/dist): hashed assets with a long cache, and index.html for every
+ * client-side route. When the app was not built the page says how to build it instead of a bare 404.
+ */
+export function serveWebApp(app: NestExpressApplication, distDir: string): void {
+  const root = path.resolve(distDir);
+  const index = path.join(root, 'index.html');
+  if (existsSync(root)) {
+    app.useStaticAssets(path.join(root, 'assets'), { prefix: '/assets', immutable: true, maxAge: '365d', fallthrough: false });
+    app.useStaticAssets(root, { index: false, maxAge: '1h' });
+  }
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(request.path) || !request.accepts('html')) {
+      return next();
+    }
+    if (!existsSync(index)) {
+      response.status(503).type('text/plain').send(`The web app is not built: run "npm run build:web" (looked for ${index}).`);
+      return;
+    }
+    // The shell must never be cached stale: it names the hashed assets of the current build.
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
+}

@@ -1,0 +1,10 @@
+import { createHttpApp } from './bootstrap.js';
+import { run } from './run.js';
+
+/** `npm start`: HTTP and workers in one process, on embedded defaults. */
+await run('portal', async (config, logger) => {
+  const app = await createHttpApp(config, logger, { workers: true });
+  await app.listen(config.http.port, config.http.host);
+  logger.info({ url: config.http.publicUrl }, `CampusPass portal and workers running at ${config.http.publicUrl}`);
+  return app;
+});
