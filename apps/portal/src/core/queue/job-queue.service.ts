@@ -14,6 +14,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+/** How long an add waits for a Redis connection that is still being established. */
+const ADD_TIMEOUT_MS = 2000;
+
 export interface AddJobOptions {
   /** Makes the add idempotent while the job exists (e.g. the gate event id). */
   jobId?: string;
@@ -33,6 +36,8 @@ export class JobQueue implements OnApplicationShutdown {
 
   async add<T extends object>(queue: QueueName, name: string, data: T, options: AddJobOptions = {}): Promise<string> {
     try {
+      // BullMQ itself would wait for Redis forever; a request must get an answer.
+      await this.connections.producerReady(AbortSignal.timeout(ADD_TIMEOUT_MS));
       const job = await this.queue(queue).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
       return job.id ?? '';
     } catch (error) {

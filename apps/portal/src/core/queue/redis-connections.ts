@@ -48,6 +48,33 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     return this.sharedProducer;
   }
 
+  /**
+   * Resolves once the producer connection is ready. While it is still being (re)established this waits,
+   * up to the signal, instead of failing at once: a call right after start-up is not an outage.
+   */
+  async producerReady(signal: AbortSignal): Promise<Redis> {
+    const connection = this.producer();
+    if (connection.status === 'ready') return connection;
+    signal.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        connection.off('ready', onReady);
+        reject(new Error(`Redis not reachable (connection ${connection.status})`));
+      };
+      connection.once('ready', onReady);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return connection;
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    await (await this.producerReady(signal)).ping();
+  }
+
   get isReachable(): boolean {
     return this.reachable === true;
   }

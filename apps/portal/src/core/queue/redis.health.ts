@@ -13,9 +13,7 @@ export class RedisHealthIndicator {
   check(key: string, timeoutMs = 1500) {
     return this.health
       .check(key)
-      .attempt(async () => {
-        await this.connections.producer().ping();
-      })
+      .attempt(({ signal }) => this.connections.ping(signal))
       .withTimeout(timeoutMs);
   }
 }
