@@ -28,7 +28,9 @@ export type PassTokenErrorReason =
   /** The signature verifies, but the signing key is not valid for the pass's campus day. */
   | 'key-not-valid'
   /** Key material handed to the library is malformed (wrong length, bad hex). */
-  | 'bad-key';
+  | 'bad-key'
+  /** A bug: something other than a PassTokenError was thrown while reading a pass. The pass is refused. */
+  | 'internal-error';
 
 /** Every reason code, for exhaustive handling and for checking test vectors. */
 export const PASS_TOKEN_ERROR_REASONS: readonly PassTokenErrorReason[] = [
@@ -45,6 +47,7 @@ export const PASS_TOKEN_ERROR_REASONS: readonly PassTokenErrorReason[] = [
   'bad-signature',
   'key-not-valid',
   'bad-key',
+  'internal-error',
 ];
 
 /** The only error this library throws on purpose. `reason` is machine-readable; `message` is for people. */
