@@ -1,0 +1,121 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GATE_CONFIG_ENV_VAR } from '../config/load-gate-config.js';
+import { GateAgentExitCode, runGateAgentCli } from './run-gate-agent-cli.js';
+
+const examplePath = resolve(import.meta.dirname, '../../../../firmware-config/gate.example.yaml');
+
+class CapturedText {
+  text = '';
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+let directory: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'gate-cli-'));
+});
+
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new CapturedText();
+  const stderr = new CapturedText();
+  const exitCode = await runGateAgentCli(argv, { env, cwd: directory, stdout, stderr });
+  return { exitCode, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('runGateAgentCli --check-config', () => {
+  it('logs one JSON line summarising the example config and exits 0', async () => {
+    const { exitCode, stdout, stderr } = await run(['--check-config', '--config', examplePath]);
+
+    expect(exitCode).toBe(GateAgentExitCode.Ok);
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 30,
+      msg: 'gate agent configured',
+      configFile: examplePath,
+      gate: { id: null, name: 'North entrance, turnstile 1' },
+      portal: { url: 'https://campuspass.example.edu', enrollmentCode: '[redacted]' },
+      input: 'ffmpeg',
+      decoder: 'zxing-wasm',
+      relay: 'serial',
+      passageSensor: 'gpio',
+      indicator: 'gpio',
+      fireInput: false,
+      guardPage: '127.0.0.1:8080',
+    });
+  });
+
+  it('never prints the enrollment code', async () => {
+    const path = join(directory, 'gate.yaml');
+    await writeFile(path, 'portal:\n  url: https://campuspass.example.edu\n  enrollmentCode: SECRET-4242\n');
+    const { exitCode, stdout } = await run(['--check-config', '--config', path]);
+    expect(exitCode).toBe(GateAgentExitCode.Ok);
+    expect(stdout).not.toContain('SECRET-4242');
+    expect(stdout).toContain('"enrollmentCode":"[redacted]"');
+  });
+
+  it('prints the summary even when the gate logs only errors', async () => {
+    const path = join(directory, 'gate.yaml');
+    await writeFile(path, 'portal:\n  url: https://campuspass.example.edu\nlog:\n  level: error\n');
+    const { stdout } = await run(['--check-config', '--config', path]);
+    expect(stdout).toContain('"msg":"gate agent configured"');
+  });
+
+  it('reads the path from CAMPUSPASS_GATE_CONFIG, resolving it from the working directory', async () => {
+    await writeFile(join(directory, 'from-env.yaml'), 'portal:\n  url: http://localhost:3000\n');
+    const { exitCode, stdout } = await run(['--check-config'], { [GATE_CONFIG_ENV_VAR]: 'from-env.yaml' });
+    expect(exitCode).toBe(GateAgentExitCode.Ok);
+    expect(stdout).toContain(`"configFile":"${join(directory, 'from-env.yaml')}"`);
+  });
+
+  it('prints every problem and exits 78 (EX_CONFIG) on an invalid config', async () => {
+    const path = join(directory, 'gate.yaml');
+    await writeFile(path, 'portal:\n  url: https://campuspass.example.edu\nrelay:\n  type: gpio\n  bcmPin: 28\n');
+    const { exitCode, stdout, stderr } = await run(['--check-config', '--config', path]);
+    expect(exitCode).toBe(GateAgentExitCode.Config);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `Gate config ${path} is invalid:\n  - relay.bcmPin (line 5): expected an integer 0–27 (BCM GPIO number); found 28\n`,
+    );
+  });
+
+  it('says how to start when the config file is missing', async () => {
+    const { exitCode, stderr } = await run(['--check-config', '--config', 'absent.yaml']);
+    expect(exitCode).toBe(GateAgentExitCode.Config);
+    expect(stderr).toContain(`Gate config file not found: ${join(directory, 'absent.yaml')}. To start, copy firmware-config/gate.example.yaml`);
+  });
+});
+
+describe('runGateAgentCli usage', () => {
+  it('prints help and exits 0 with --help', async () => {
+    const { exitCode, stdout } = await run(['--help']);
+    expect(exitCode).toBe(GateAgentExitCode.Ok);
+    expect(stdout).toContain('Usage: gate-agent [options]');
+    expect(stdout).toContain('--check-config');
+    expect(stdout).toContain(GATE_CONFIG_ENV_VAR);
+  });
+
+  it('exits 64 (EX_USAGE) with usage when there is nothing to do', async () => {
+    const { exitCode, stdout, stderr } = await run(['--config', examplePath]);
+    expect(exitCode).toBe(GateAgentExitCode.Usage);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n/);
+    expect(stderr).toContain('Usage: gate-agent [options]');
+  });
+
+  it.each([[['--bogus']], [['--check-config', '--config']], [['--check-config', 'extra']]])('exits 64 on %j', async (argv) => {
+    const { exitCode, stderr } = await run(argv);
+    expect(exitCode).toBe(GateAgentExitCode.Usage);
+    expect(stderr).toMatch(/^error: /);
+  });
+});
