@@ -60,13 +60,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   }
   serveWebApp(app, config.web.distDir);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): run.ts owns SIGINT/SIGTERM, closes the app (running every shutdown hook) and exits 0.
   return app;
 }
 
 /** The worker process: BullMQ processors, no HTTP. */
 export function createWorkerContext(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(AppModule.forRoot(config, { workers: true }), { logger: new PinoNestLogger(logger), abortOnError: false }).then(
-    (context) => context.enableShutdownHooks(),
-  );
+  return NestFactory.createApplicationContext(AppModule.forRoot(config, { workers: true }), { logger: new PinoNestLogger(logger), abortOnError: false });
 }

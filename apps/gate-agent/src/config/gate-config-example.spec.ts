@@ -149,7 +149,7 @@ describe('firmware-config/gate.example.yaml', () => {
   });
 
   it('notices a variant that is not shown', () => {
-    const withoutRpicam = text.replace(/^# input:\n#   # rpicam:[^]*?\n\n/m, '\n');
+    const withoutRpicam = text.replace(/^# input:\n# {3}# rpicam:[^]*?\n\n/m, '\n');
     expect(withoutRpicam).not.toBe(text);
     expect(documentationGaps(withoutRpicam)).toEqual(['input: type rpicam is not shown']);
   });

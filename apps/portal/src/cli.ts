@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from './config/app-config.js';
+import { isConfigError } from './config/config.error.js';
+import { dataSourceOptions } from './core/database/data-source-options.js';
+import { resolveDatabase } from './core/database/resolve-database.js';
+import { createLogger } from './core/logging/logger.js';
+import { maskUrl } from './core/logging/mask.js';
+
+/** `npm run portal -- <command>`: operator commands that run against the configured database. */
+const program = new Command('portal').description('CampusPass portal operator commands').showHelpAfterError();
+
+async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  const config = loadAppConfig();
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'portal-cli' });
+  const database = await resolveDatabase(config, logger);
+  const dataSource = new DataSource(dataSourceOptions(database.config.database.url!, { logging: ['error', 'migration'] }));
+  await dataSource.initialize();
+  try {
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+    await database.stop();
+  }
+}
+
+program
+  .command('db:migrate')
+  .description('apply pending database migrations (each in its own transaction)')
+  .action(async () => {
+    const applied = await withDataSource((dataSource) => dataSource.runMigrations({ transaction: 'each' }));
+    process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}\n` : 'Database is up to date.\n');
+  });
+
+program
+  .command('db:status')
+  .description('list applied and pending migrations')
+  .action(async () => {
+    await withDataSource(async (dataSource) => {
+      const applied = new Set(
+        ((await dataSource.query(`SELECT name FROM typeorm_migrations`).catch(() => [])) as { name: string }[]).map((row) => row.name),
+      );
+      for (const migration of dataSource.migrations) {
+        process.stdout.write(`${applied.has(migration.name!) ? 'applied' : 'pending'}  ${migration.name}\n`);
+      }
+    });
+  });
+
+program
+  .command('config:check')
+  .description('validate the environment and print the effective configuration (secrets masked)')
+  .action(() => {
+    const config = loadAppConfig();
+    const shown = { ...config, database: { ...config.database, url: config.database.url && maskUrl(config.database.url) }, redis: { ...config.redis, url: maskUrl(config.redis.url) } };
+    process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isConfigError(error)) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,89 @@
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { runToExit, startPortalProcess, type PortalProcess } from '../support/portal-process.js';
+import { createTestRedis, type TestRedis } from '../support/redis.js';
+import { requiredTestEnv, TEST_ENV } from '../support/test-services.js';
+
+describe('the portal as a process (npm start entry point)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let portal: PortalProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = createTestRedis();
+    portal = await startPortalProcess('apps/portal/dist/start.js', {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+    });
+  });
+
+  afterAll(async () => {
+    await portal?.stop();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('serves /health with both dependencies up', async () => {
+    const response = await fetch(`${portal.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up' } } });
+  });
+
+  it('serves the web app at / and for client-side routes', async () => {
+    for (const route of ['/', '/sign-in']) {
+      const response = await fetch(`${portal.baseUrl}${route}`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(await response.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('writes JSON log lines and never the database password', () => {
+    const lines = portal
+      .output()
+      .split('\n')
+      .filter((line) => line.trim());
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const password = new URL(database.url).password;
+    if (password) expect(portal.output()).not.toContain(password);
+    expect(portal.output()).toContain('portal and workers running');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await portal.stop()).toBe(0);
+  });
+});
+
+describe('the portal with a bad configuration', () => {
+  it('refuses to start and names the variable', async () => {
+    const { code, output } = await runToExit('apps/portal/dist/start.js', { PORT: 'eighty', DATABASE_URL: requiredTestEnv(TEST_ENV.postgresAdminUrl) });
+    expect(code).toBe(78);
+    expect(output).toContain('PORT must be a TCP port number (got "eighty")');
+  });
+
+  it('requires DATABASE_URL in production', async () => {
+    const { code, output } = await runToExit('apps/portal/dist/main.js', { NODE_ENV: 'production' });
+    expect(code).toBe(78);
+    expect(output).toContain('DATABASE_URL is required in production');
+  });
+});
+
+describe('the portal with Redis down', () => {
+  it('starts, serves, and says the queue is down', async () => {
+    const database = await createTestDatabase();
+    const portal = await startPortalProcess('apps/portal/dist/start.js', { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const response = await fetch(`${portal.baseUrl}/health`);
+      expect(response.status).toBe(503);
+      const body = await response.json();
+      expect(body.error).toHaveProperty('queue.status', 'down');
+      expect(body.info).toHaveProperty('database.status', 'up');
+      expect(portal.output()).toContain('Redis unreachable');
+    } finally {
+      await portal.stop();
+      await database.drop();
+    }
+  });
+});
