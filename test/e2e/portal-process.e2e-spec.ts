@@ -1,28 +1,14 @@
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { runToExit, startPortalProcess, type PortalProcess } from '../support/portal-process.js';
-import { createTestRedis, type TestRedis } from '../support/redis.js';
+import { runToExit, startPortal, type RunningPortal } from '../support/portal-process.js';
 import { requiredTestEnv, TEST_ENV } from '../support/test-services.js';
 
 describe('the portal as a process (npm start entry point)', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let portal: PortalProcess;
+  let portal: RunningPortal;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = createTestRedis();
-    portal = await startPortalProcess('apps/portal/dist/start.js', {
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: redis.prefix,
-    });
+    portal = await startPortal();
   });
 
-  afterAll(async () => {
-    await portal?.stop();
-    await redis?.cleanup();
-    await database?.drop();
-  });
+  afterAll(() => portal?.close());
 
   it('serves /health with both dependencies up', async () => {
     const response = await fetch(`${portal.baseUrl}/health`);
@@ -40,19 +26,19 @@ describe('the portal as a process (npm start entry point)', () => {
   });
 
   it('writes JSON log lines and never the database password', () => {
-    const lines = portal
+    const lines = portal.process
       .output()
       .split('\n')
       .filter((line) => line.trim());
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    const password = new URL(database.url).password;
-    if (password) expect(portal.output()).not.toContain(password);
-    expect(portal.output()).toContain('portal and workers running');
+    const password = new URL(portal.database.url).password;
+    if (password) expect(portal.process.output()).not.toContain(password);
+    expect(portal.process.output()).toContain('portal and workers running');
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    expect(await portal.stop()).toBe(0);
+    expect(await portal.process.stop()).toBe(0);
   });
 });
 
@@ -72,18 +58,16 @@ describe('the portal with a bad configuration', () => {
 
 describe('the portal with Redis down', () => {
   it('starts, serves, and says the queue is down', async () => {
-    const database = await createTestDatabase();
-    const portal = await startPortalProcess('apps/portal/dist/start.js', { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1' });
+    const portal = await startPortal({ REDIS_URL: 'redis://127.0.0.1:1' }); // nothing listens on port 1
     try {
       const response = await fetch(`${portal.baseUrl}/health`);
       expect(response.status).toBe(503);
-      const body = await response.json();
+      const body = (await response.json()) as { error: unknown; info: unknown };
       expect(body.error).toHaveProperty('queue.status', 'down');
       expect(body.info).toHaveProperty('database.status', 'up');
-      expect(portal.output()).toContain('Redis unreachable');
+      expect(portal.process.output()).toContain('Redis unreachable');
     } finally {
-      await portal.stop();
-      await database.drop();
+      await portal.close();
     }
   });
 });

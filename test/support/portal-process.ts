@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { freePort } from './free-port.js';
+import { createTestRedis } from './redis.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -76,4 +78,41 @@ export function runToExit(entry: string, env: NodeJS.ProcessEnv, args: string[] 
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => resolve({ code, output }));
   });
+}
+
+export interface RunningPortal {
+  readonly baseUrl: string;
+  readonly process: PortalProcess;
+  readonly database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm start`'s entry point as a process on this test's own database and Redis prefix.
+ * `env` overrides variables, e.g. REDIS_URL of a closed port to test an outage.
+ */
+export async function startPortal(env: NodeJS.ProcessEnv = {}): Promise<RunningPortal> {
+  const database = await createTestDatabase();
+  const redis = createTestRedis();
+  try {
+    const portal = await startPortalProcess('apps/portal/dist/start.js', {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      ...env,
+    });
+    return {
+      baseUrl: portal.baseUrl,
+      process: portal,
+      database,
+      async close() {
+        await portal.stop();
+        await redis.cleanup();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
 }

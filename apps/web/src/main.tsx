@@ -3,18 +3,13 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app.js';
 import { createI18n } from './i18n/i18n.js';
-import { detectLanguage, isLanguage, readStoredLanguage } from './i18n/language.js';
+import { browserStorage, detectLanguage, isLanguage, readStoredLanguage } from './i18n/language.js';
 import './styles.css';
 
-function safeLocalStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined; // storage disabled: reading the property itself throws
-  }
-}
-
-const language = detectLanguage(readStoredLanguage(safeLocalStorage()), navigator.languages ?? [navigator.language]);
+const language = detectLanguage(
+  readStoredLanguage(browserStorage()),
+  navigator.languages.length > 0 ? navigator.languages : [navigator.language],
+);
 const i18n = createI18n(language);
 
 // <html lang> follows the language, so screen readers, hyphenation and CJK font selection are right.

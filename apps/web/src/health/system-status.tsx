@@ -62,11 +62,16 @@ export function SystemStatus() {
     <div className="system-status" data-state={state}>
       <p className="system-status__line" role="status" data-testid="system-status" data-state={state}>
         <span className="system-status__dot" aria-hidden="true" />
-        <span className="visually-hidden">{t('status.label')}: </span>
+        <span className="visually-hidden">{t('status.prefix')} </span>
         <span className="system-status__text">{text}</span>
       </p>
       {summary !== undefined && summary.state !== 'ok' && (
-        <button type="button" className="button button--small button--quiet" onClick={() => void check()} disabled={checking}>
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          onClick={() => void check()}
+          disabled={checking}
+        >
           {t('status.retry')}
         </button>
       )}

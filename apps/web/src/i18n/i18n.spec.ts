@@ -28,8 +28,12 @@ const languages: Array<[string, Messages]> = [
 
 describe('translation resources', () => {
   it('en and zh-Hant have exactly the same keys', () => {
-    const enKeys = flatten(en).map(([key]) => key).sort();
-    const zhKeys = flatten(zhHant).map(([key]) => key).sort();
+    const enKeys = flatten(en)
+      .map(([key]) => key)
+      .sort();
+    const zhKeys = flatten(zhHant)
+      .map(([key]) => key)
+      .sort();
     expect(zhKeys).toEqual(enKeys);
   });
 
@@ -45,7 +49,11 @@ describe('translation resources', () => {
     const mismatched = flatten(en)
       .filter(([key, value]) => {
         const other = zh.get(key);
-        return typeof value === 'string' && typeof other === 'string' && placeholders(value).join() !== placeholders(other).join();
+        return (
+          typeof value === 'string' &&
+          typeof other === 'string' &&
+          placeholders(value).join() !== placeholders(other).join()
+        );
       })
       .map(([key]) => key);
     expect(mismatched).toEqual([]);

@@ -46,7 +46,10 @@ describe('detectLanguage', () => {
 describe('language storage', () => {
   it('reads back what it stored', () => {
     const items = new Map<string, string>();
-    const storage = { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) };
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+    };
     storeLanguage(storage, 'zh-Hant');
     expect(items.get(LANGUAGE_STORAGE_KEY)).toBe('zh-Hant');
     expect(readStoredLanguage(storage)).toBe('zh-Hant');

@@ -50,3 +50,12 @@ export function storeLanguage(storage: Pick<Storage, 'setItem'> | undefined, lan
     // Not persisted: the choice still applies until the page is closed.
   }
 }
+
+/** window.localStorage, or undefined where reading the property itself throws (storage disabled). */
+export function browserStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { SUPPORTED_LANGUAGES, storeLanguage, type Language } from '../i18n/language.js';
+import { SUPPORTED_LANGUAGES, browserStorage, storeLanguage, type Language } from '../i18n/language.js';
 
 /**
  * English / 繁體中文 toggle. Each button names its language in that language (and says so with `lang`, so a
@@ -10,7 +10,7 @@ export function LanguageSwitcher() {
   const current = i18n.resolvedLanguage;
 
   const choose = (language: Language): void => {
-    storeLanguage(window.localStorage, language);
+    storeLanguage(browserStorage(), language);
     void i18n.changeLanguage(language);
   };
 
