@@ -44,7 +44,10 @@ describe('the portal as a process (npm start entry point)', () => {
 
 describe('the portal with a bad configuration', () => {
   it('refuses to start and names the variable', async () => {
-    const { code, output } = await runToExit('apps/portal/dist/start.js', { PORT: 'eighty', DATABASE_URL: requiredTestEnv(TEST_ENV.postgresAdminUrl) });
+    const { code, output } = await runToExit('apps/portal/dist/start.js', {
+      PORT: 'eighty',
+      DATABASE_URL: requiredTestEnv(TEST_ENV.postgresAdminUrl),
+    });
     expect(code).toBe(78);
     expect(output).toContain('PORT must be a TCP port number (got "eighty")');
   });

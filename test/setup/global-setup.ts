@@ -66,7 +66,9 @@ export default async function globalSetup(): Promise<void> {
 
 async function startRedisServer(port: number): Promise<ChildProcess> {
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('Integration tests need Redis: set REDIS_URL to a running server, or install redis-server (Debian: apt-get install redis-server).');
+    throw new Error(
+      'Integration tests need Redis: set REDIS_URL to a running server, or install redis-server (Debian: apt-get install redis-server).',
+    );
   }
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +111,9 @@ export async function stopTestServices(): Promise<void> {
   globalThis.campuspassTestServices = undefined;
   if (services.adminUrl) {
     // Drop the template and any test database a crashed file left behind.
-    const { rows } = await adminQuery(services.adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${services.template}%`]);
+    const { rows } = await adminQuery(services.adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${services.template}%`,
+    ]);
     for (const { datname } of rows as { datname: string }[]) {
       await adminQuery(services.adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }

@@ -10,7 +10,9 @@ export const TEST_ENV = {
 export function requiredTestEnv(name: (typeof TEST_ENV)[keyof typeof TEST_ENV]): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run integration and e2e tests through jest (npm test), whose global setup starts PostgreSQL and Redis.`);
+    throw new Error(
+      `${name} is not set: run integration and e2e tests through jest (npm test), whose global setup starts PostgreSQL and Redis.`,
+    );
   }
   return value;
 }

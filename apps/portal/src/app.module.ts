@@ -18,7 +18,13 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueueModule.forRoot({ workers: options.workers }), HealthModule, AdminModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        QueueModule.forRoot({ workers: options.workers }),
+        HealthModule,
+        AdminModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

@@ -21,7 +21,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
   app.use(
     pinoHttp({
       logger,
-      genReqId: (request) => (typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 64) : randomUUID()),
+      genReqId: (request) =>
+        typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 64) : randomUUID(),
       // Health probes every few seconds would drown the log.
       autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
       // Method, path and status are what an access log needs; headers stay out (cookies, tokens).
@@ -34,7 +35,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(
@@ -55,7 +57,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
   if (config.apiDocs) {
     const document = SwaggerModule.createDocument(
       app,
-      new DocumentBuilder().setTitle('CampusPass portal API').setDescription('Alumni portal, passes, gates and administration').setVersion('1').build(),
+      new DocumentBuilder()
+        .setTitle('CampusPass portal API')
+        .setDescription('Alumni portal, passes, gates and administration')
+        .setVersion('1')
+        .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   }
@@ -66,5 +72,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
 
 /** The worker process: BullMQ processors, no HTTP. */
 export function createWorkerContext(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(AppModule.forRoot(config, { workers: true }), { logger: new PinoNestLogger(logger), abortOnError: false });
+  return NestFactory.createApplicationContext(AppModule.forRoot(config, { workers: true }), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
 }

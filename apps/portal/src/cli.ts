@@ -30,7 +30,9 @@ program
   .description('apply pending database migrations (each in its own transaction)')
   .action(async () => {
     const applied = await withDataSource((dataSource) => dataSource.runMigrations({ transaction: 'each' }));
-    process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}\n` : 'Database is up to date.\n');
+    process.stdout.write(
+      applied.length ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}\n` : 'Database is up to date.\n',
+    );
   });
 
 program
@@ -52,7 +54,11 @@ program
   .description('validate the environment and print the effective configuration (secrets masked)')
   .action(() => {
     const config = loadAppConfig();
-    const shown = { ...config, database: { ...config.database, url: config.database.url && maskUrl(config.database.url) }, redis: { ...config.redis, url: maskUrl(config.redis.url) } };
+    const shown = {
+      ...config,
+      database: { ...config.database, url: config.database.url && maskUrl(config.database.url) },
+      redis: { ...config.redis, url: maskUrl(config.redis.url) },
+    };
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   });
 

@@ -45,7 +45,10 @@ function makeKey(name: string, trusted: boolean, window: { notBeforeDay?: number
 }
 
 const VALID: TestVectorVerdict = { verdict: 'valid' };
-const invalid = (reason: Extract<TestVectorVerdict, { verdict: 'invalid' }>['reason']): TestVectorVerdict => ({ verdict: 'invalid', reason });
+const invalid = (reason: Extract<TestVectorVerdict, { verdict: 'invalid' }>['reason']): TestVectorVerdict => ({
+  verdict: 'invalid',
+  reason,
+});
 
 /** Builds the whole vector file. */
 export function buildTestVectors(): TestVectorFile {
@@ -107,28 +110,100 @@ export function buildTestVectors(): TestVectorFile {
   // --- valid ---
   const alumniBasic = alumni('alumni-basic');
   const alumniBytes = signed('alumni-day-basic', 'Alumni day pass, all gates, no flags, signed by key-a.', alumniBasic, keyA, VALID);
-  signed('alumni-day-zoned', 'Alumni day pass for zones 0 and 2 (scope 0x0005), signed by key-b inside its window.', alumni('alumni-zoned', { scope: 0x0005, ecardId: 42, campusDay: isoDateToCampusDay('2025-03-15') }), keyB, VALID);
-  signed('alumni-day-key-window-last-day', 'Signed by key-b for its notAfterDay: the window is inclusive.', alumni('alumni-last-day', { campusDay: isoDateToCampusDay('2025-12-31') }), keyB, VALID);
-  signed('alumni-day-minimum-fields', 'Smallest values: campus day 0 (1970-01-01), eCard id 1, pass id all zero.', alumni('alumni-min', { passId: '0'.repeat(32), campusDay: 0, ecardId: 1 }), keyA, VALID);
+  signed(
+    'alumni-day-zoned',
+    'Alumni day pass for zones 0 and 2 (scope 0x0005), signed by key-b inside its window.',
+    alumni('alumni-zoned', { scope: 0x0005, ecardId: 42, campusDay: isoDateToCampusDay('2025-03-15') }),
+    keyB,
+    VALID,
+  );
+  signed(
+    'alumni-day-key-window-last-day',
+    'Signed by key-b for its notAfterDay: the window is inclusive.',
+    alumni('alumni-last-day', { campusDay: isoDateToCampusDay('2025-12-31') }),
+    keyB,
+    VALID,
+  );
+  signed(
+    'alumni-day-minimum-fields',
+    'Smallest values: campus day 0 (1970-01-01), eCard id 1, pass id all zero.',
+    alumni('alumni-min', { passId: '0'.repeat(32), campusDay: 0, ecardId: 1 }),
+    keyA,
+    VALID,
+  );
   const guestFields = guest('guest-basic', { scope: 0x0002 });
-  const guestBytes = signed('guest-single-entry', "Guest pass (the host's first guest), single entry, zone 1 only.", guestFields, keyA, VALID);
-  signed('guest-maximum-fields', 'Largest values: campus day 65535 (2149-06-06), host eCard 4294967295, guest 255, all zones by mask 0xffff.', guest('guest-max', { passId: 'f'.repeat(32), campusDay: 0xffff, scope: 0xffff, hostEcardId: 0xffff_ffff, guestIndex: 255 }), keyA, VALID);
+  const guestBytes = signed(
+    'guest-single-entry',
+    "Guest pass (the host's first guest), single entry, zone 1 only.",
+    guestFields,
+    keyA,
+    VALID,
+  );
+  signed(
+    'guest-maximum-fields',
+    'Largest values: campus day 65535 (2149-06-06), host eCard 4294967295, guest 255, all zones by mask 0xffff.',
+    guest('guest-max', { passId: 'f'.repeat(32), campusDay: 0xffff, scope: 0xffff, hostEcardId: 0xffff_ffff, guestIndex: 255 }),
+    keyA,
+    VALID,
+  );
 
   // --- well-formed, correctly signed, refused by key policy ---
-  signed('unknown-kid', 'Correctly signed by key-c, which the verifier does not trust.', alumni('unknown-kid'), keyC, invalid('unknown-kid'));
-  signed('key-not-valid-after-window', "Signed by key-b for 2026-01-01, the day after key-b's notAfterDay.", alumni('after-window', { campusDay: isoDateToCampusDay('2026-01-01') }), keyB, invalid('key-not-valid'));
-  signed('key-not-valid-before-window', "Signed by key-b for 2024-12-31, the day before key-b's notBeforeDay.", guest('before-window', { campusDay: isoDateToCampusDay('2024-12-31') }), keyB, invalid('key-not-valid'));
+  signed(
+    'unknown-kid',
+    'Correctly signed by key-c, which the verifier does not trust.',
+    alumni('unknown-kid'),
+    keyC,
+    invalid('unknown-kid'),
+  );
+  signed(
+    'key-not-valid-after-window',
+    "Signed by key-b for 2026-01-01, the day after key-b's notAfterDay.",
+    alumni('after-window', { campusDay: isoDateToCampusDay('2026-01-01') }),
+    keyB,
+    invalid('key-not-valid'),
+  );
+  signed(
+    'key-not-valid-before-window',
+    "Signed by key-b for 2024-12-31, the day before key-b's notBeforeDay.",
+    guest('before-window', { campusDay: isoDateToCampusDay('2024-12-31') }),
+    keyB,
+    invalid('key-not-valid'),
+  );
 
   // --- tampered: well-formed, signature does not match ---
   const flipped = alumniBytes.slice();
   flipped[flipped.length - 1]! ^= 0x01;
-  raw('bad-signature-flipped-bit', 'alumni-day-basic with the lowest bit of the last signature byte flipped.', flipped, invalid('bad-signature'), alumniBasic);
+  raw(
+    'bad-signature-flipped-bit',
+    'alumni-day-basic with the lowest bit of the last signature byte flipped.',
+    flipped,
+    invalid('bad-signature'),
+    alumniBasic,
+  );
   const otherHolder = alumniBytes.slice();
   new DataView(otherHolder.buffer).setUint32(OFFSET.ecardId, alumniBasic.ecardId + 1);
-  raw('bad-signature-changed-holder', 'alumni-day-basic with the eCard id changed to 1234568, signature kept.', otherHolder, invalid('bad-signature'), { ...alumniBasic, ecardId: alumniBasic.ecardId + 1 });
-  raw('bad-signature-non-canonical-s', 'alumni-day-basic with S replaced by S + L (the group order): tweetnacl alone would accept it, node:crypto refuses; both must refuse.', withNonCanonicalScalar(alumniBytes), invalid('bad-signature'), alumniBasic);
+  raw(
+    'bad-signature-changed-holder',
+    'alumni-day-basic with the eCard id changed to 1234568, signature kept.',
+    otherHolder,
+    invalid('bad-signature'),
+    { ...alumniBasic, ecardId: alumniBasic.ecardId + 1 },
+  );
+  raw(
+    'bad-signature-non-canonical-s',
+    'alumni-day-basic with S replaced by S + L (the group order): tweetnacl alone would accept it, node:crypto refuses; both must refuse.',
+    withNonCanonicalScalar(alumniBytes),
+    invalid('bad-signature'),
+    alumniBasic,
+  );
   const forgedKid = resign(alumni('forged-kid'), keyC.signer, kidOf(keyA.signer.publicKey));
-  raw('bad-signature-borrowed-kid', "Signed by untrusted key-c but carrying key-a's kid: the kid is only a hint.", forgedKid, invalid('bad-signature'), alumni('forged-kid'));
+  raw(
+    'bad-signature-borrowed-kid',
+    "Signed by untrusted key-c but carrying key-a's kid: the kid is only a hint.",
+    forgedKid,
+    invalid('bad-signature'),
+    alumni('forged-kid'),
+  );
 
   // --- malformed text ---
   const alumniText = QR_PREFIX + encodeBase45(alumniBytes);
@@ -136,22 +211,72 @@ export function buildTestVectors(): TestVectorFile {
   text('bad-prefix-lowercase', 'alumni-day-basic with the prefix in lowercase.', `cp1:${body}`, invalid('bad-prefix'));
   text('bad-prefix-missing', 'alumni-day-basic without the prefix.', body, invalid('bad-prefix'));
   text('bad-prefix-other-version', 'alumni-day-basic behind the prefix CP2:.', `CP2:${body}`, invalid('bad-prefix'));
-  text('bad-base45-lowercase', 'alumni-day-basic with one base45 character in lowercase (outside the alphabet).', QR_PREFIX + lowercaseFirstLetter(body), invalid('bad-base45'));
-  text('bad-base45-triple-overflow', 'Starts with the triple "GGW" (65536 > 65535, the RFC 9285 example).', `${QR_PREFIX}GGW${body}`, invalid('bad-base45'));
-  text('bad-base45-dangling-character', 'guest-single-entry with one extra character (length = 1 mod 3).', `${QR_PREFIX}${encodeBase45(guestBytes)}0`, invalid('bad-base45'));
-  text('too-long', '300 base45 characters after the prefix: refused before decoding.', `${QR_PREFIX}${'0'.repeat(300)}`, invalid('too-long'));
+  text(
+    'bad-base45-lowercase',
+    'alumni-day-basic with one base45 character in lowercase (outside the alphabet).',
+    QR_PREFIX + lowercaseFirstLetter(body),
+    invalid('bad-base45'),
+  );
+  text(
+    'bad-base45-triple-overflow',
+    'Starts with the triple "GGW" (65536 > 65535, the RFC 9285 example).',
+    `${QR_PREFIX}GGW${body}`,
+    invalid('bad-base45'),
+  );
+  text(
+    'bad-base45-dangling-character',
+    'guest-single-entry with one extra character (length = 1 mod 3).',
+    `${QR_PREFIX}${encodeBase45(guestBytes)}0`,
+    invalid('bad-base45'),
+  );
+  text(
+    'too-long',
+    '300 base45 characters after the prefix: refused before decoding.',
+    `${QR_PREFIX}${'0'.repeat(300)}`,
+    invalid('too-long'),
+  );
   raw('bad-length-empty', 'The prefix alone: zero bytes.', new Uint8Array(0), invalid('bad-length'));
   raw('bad-length-truncated', 'alumni-day-basic without its last byte.', alumniBytes.slice(0, -1), invalid('bad-length'));
-  raw('bad-length-kind-mismatch', 'guest-single-entry (100 bytes) with its kind byte set to alumni day pass (99 bytes), re-signed.', patched(guestBytes, OFFSET.kind, 1, keyA.signer), invalid('bad-length'));
+  raw(
+    'bad-length-kind-mismatch',
+    'guest-single-entry (100 bytes) with its kind byte set to alumni day pass (99 bytes), re-signed.',
+    patched(guestBytes, OFFSET.kind, 1, keyA.signer),
+    invalid('bad-length'),
+  );
 
   // --- malformed record, correctly signed by a trusted key: structure is checked regardless ---
-  raw('unknown-version', 'alumni-day-basic with version byte 2, re-signed by key-a.', patched(alumniBytes, OFFSET.version, 2, keyA.signer), invalid('unknown-version'));
-  raw('unknown-kind', 'alumni-day-basic with kind byte 3, re-signed by key-a.', patched(alumniBytes, OFFSET.kind, 3, keyA.signer), invalid('unknown-kind'));
-  raw('bad-flags', 'alumni-day-basic with reserved flag bit 0x80 set, re-signed by key-a.', patched(alumniBytes, OFFSET.flags, 0x80, keyA.signer), invalid('bad-flags'));
+  raw(
+    'unknown-version',
+    'alumni-day-basic with version byte 2, re-signed by key-a.',
+    patched(alumniBytes, OFFSET.version, 2, keyA.signer),
+    invalid('unknown-version'),
+  );
+  raw(
+    'unknown-kind',
+    'alumni-day-basic with kind byte 3, re-signed by key-a.',
+    patched(alumniBytes, OFFSET.kind, 3, keyA.signer),
+    invalid('unknown-kind'),
+  );
+  raw(
+    'bad-flags',
+    'alumni-day-basic with reserved flag bit 0x80 set, re-signed by key-a.',
+    patched(alumniBytes, OFFSET.flags, 0x80, keyA.signer),
+    invalid('bad-flags'),
+  );
   const zeroEcard = alumniBytes.slice(0, SIGNED_LENGTH['alumni-day']);
   new DataView(zeroEcard.buffer).setUint32(OFFSET.ecardId, 0);
-  raw('bad-field-ecard-zero', 'alumni-day-basic with eCard id 0, re-signed by key-a.', withSignature(zeroEcard, keyA.signer), invalid('bad-field'));
-  raw('bad-field-guest-index-zero', 'guest-single-entry with guest index 0, re-signed by key-a.', patched(guestBytes, OFFSET.guestIndex, 0, keyA.signer), invalid('bad-field'));
+  raw(
+    'bad-field-ecard-zero',
+    'alumni-day-basic with eCard id 0, re-signed by key-a.',
+    withSignature(zeroEcard, keyA.signer),
+    invalid('bad-field'),
+  );
+  raw(
+    'bad-field-guest-index-zero',
+    'guest-single-entry with guest index 0, re-signed by key-a.',
+    patched(guestBytes, OFFSET.guestIndex, 0, keyA.signer),
+    invalid('bad-field'),
+  );
 
   return {
     description:

@@ -72,12 +72,21 @@ describe('ISO dates', () => {
     expect(campusDayToIsoDate(day)).toBe(isoDate);
   });
 
-  it.each(['2025-02-29', '2025-02-30', '2025-13-01', '2025-00-10', '2025-04-31', '1969-12-31', '2025-9-1', '2025-09-01T00:00', ' 2025-09-01', '20250901', ''])(
-    'refuses %j',
-    (isoDate) => {
-      expect(outcomeOf(() => isoDateToCampusDay(isoDate))).toBe('bad-field');
-    },
-  );
+  it.each([
+    '2025-02-29',
+    '2025-02-30',
+    '2025-13-01',
+    '2025-00-10',
+    '2025-04-31',
+    '1969-12-31',
+    '2025-9-1',
+    '2025-09-01T00:00',
+    ' 2025-09-01',
+    '20250901',
+    '',
+  ])('refuses %j', (isoDate) => {
+    expect(outcomeOf(() => isoDateToCampusDay(isoDate))).toBe('bad-field');
+  });
 
   it('refuses a non-string date', () => {
     expect(outcomeOf(() => isoDateToCampusDay(20_332 as unknown as string))).toBe('bad-field');
@@ -94,7 +103,8 @@ describe('ISO dates', () => {
 
 describe('independence from the machine time zone', () => {
   it('uses no local-time Date API anywhere in the library source', () => {
-    const localTimeApi = /\.(?:get|set)(?:FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds)\(|getTimezoneOffset|toLocale\w*String|toDateString|toTimeString|new Date\(\s*\d+\s*,/;
+    const localTimeApi =
+      /\.(?:get|set)(?:FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds)\(|getTimezoneOffset|toLocale\w*String|toDateString|toTimeString|new Date\(\s*\d+\s*,/;
     const offenders = readdirSync(SOURCE_DIR)
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
       .filter((file) => localTimeApi.test(readFileSync(join(SOURCE_DIR, file), 'utf8')));
@@ -104,7 +114,13 @@ describe('independence from the machine time zone', () => {
   // Jest gives tests a copy of process.env, so TZ cannot be changed in-process: run the module in
   // child Node processes with TZ set, and compare with the answers computed here.
   it.each(['America/Los_Angeles', 'Asia/Tokyo', 'Pacific/Kiritimati', 'UTC'])('gives the same answers with TZ=%s', (zone) => {
-    const instants = ['2024-12-31T15:59:59.999Z', '2024-12-31T16:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-03-09T10:30:00.000Z', '2025-11-02T09:00:00.000Z'];
+    const instants = [
+      '2024-12-31T15:59:59.999Z',
+      '2024-12-31T16:00:00.000Z',
+      '2025-01-01T00:00:00.000Z',
+      '2025-03-09T10:30:00.000Z',
+      '2025-11-02T09:00:00.000Z',
+    ];
     const expected = {
       days: instants.map((instant) => campusDayOf(new Date(instant))),
       dates: instants.map((instant) => campusDayToIsoDate(campusDayOf(new Date(instant)))),

@@ -42,7 +42,18 @@ describe('entry points', () => {
 
   it('the main entry exports the browser API and the node entry the node:crypto backend', () => {
     expect(Object.keys(mainEntry)).toEqual(
-      expect.arrayContaining(['encodePass', 'decodePass', 'verifyPass', 'KeySet', 'kidOf', 'campusDayOf', 'createTweetnaclSigner', 'createTweetnaclVerifier', 'PassTokenError', 'isPassTokenError']),
+      expect.arrayContaining([
+        'encodePass',
+        'decodePass',
+        'verifyPass',
+        'KeySet',
+        'kidOf',
+        'campusDayOf',
+        'createTweetnaclSigner',
+        'createTweetnaclVerifier',
+        'PassTokenError',
+        'isPassTokenError',
+      ]),
     );
     expect(Object.keys(mainEntry)).not.toContain('createNodeSigner');
     expect(Object.keys(nodeEntry).sort()).toEqual(['createNodeSigner', 'createNodeVerifier', 'generateKeyPair']);

@@ -25,7 +25,12 @@ describe('pass inspect', () => {
     expect(result.exitCode).toBe(0);
     expect(result.json()).toEqual({
       verdict: 'valid',
-      pass: expect.objectContaining({ ...vector('alumni-day-basic').fields, version: 1, kid: keyNamed(file, 'key-a').kidHex, campusDate: '2025-09-01' }),
+      pass: expect.objectContaining({
+        ...vector('alumni-day-basic').fields,
+        version: 1,
+        kid: keyNamed(file, 'key-a').kidHex,
+        campusDate: '2025-09-01',
+      }),
       verifiedBy: { kid: keyNamed(file, 'key-a').kidHex, publicKey: keyA },
     });
     expect(result.stderr).toBe('');

@@ -74,7 +74,9 @@ function inspect(qrText: string, publicKeysHex: readonly string[], io: CliIo): n
     try {
       keySet = new KeySet(publicKeysHex.map((hex) => ({ publicKey: hexToBytes(hex, PUBLIC_KEY_LENGTH) })));
     } catch (error) {
-      io.stderr(`error: --pubkey must be ${PUBLIC_KEY_LENGTH * 2} hex characters (${isPassTokenError(error) ? error.message : String(error)})\n`);
+      io.stderr(
+        `error: --pubkey must be ${PUBLIC_KEY_LENGTH * 2} hex characters (${isPassTokenError(error) ? error.message : String(error)})\n`,
+      );
       return EXIT_CODE.usage;
     }
   }

@@ -123,7 +123,10 @@ describe('a genuine pass, damaged', () => {
 
   it.each<[string, PassFields]>([
     ['alumni day pass', anyAlumni()],
-    ['guest pass', { kind: 'guest', passId: '0f'.repeat(16), campusDay: 20_400, scope: 6, flags: { singleEntry: true }, hostEcardId: 77, guestIndex: 2 }],
+    [
+      'guest pass',
+      { kind: 'guest', passId: '0f'.repeat(16), campusDay: 20_400, scope: 6, flags: { singleEntry: true }, hostEcardId: 77, guestIndex: 2 },
+    ],
   ])('%s: every single-bit flip is refused by node:crypto with a structural or signature reason', (_label, fields) => {
     const { bytes, qrText } = encodePass(fields, signer);
     expect(verdict(qrText)).toBe('accepted');

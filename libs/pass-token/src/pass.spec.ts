@@ -166,7 +166,8 @@ describe('verifyPass', () => {
 
   it('checks the key window against the pass campus day, inclusively', () => {
     const windowed = new KeySet([{ publicKey: signer.publicKey, notBeforeDay: 100, notAfterDay: 200 }]);
-    const verdict = (campusDay: number) => outcomeOf(() => verifyPass(encodePass({ ...alumni, campusDay }, signer).qrText, windowed, nodeVerifier));
+    const verdict = (campusDay: number) =>
+      outcomeOf(() => verifyPass(encodePass({ ...alumni, campusDay }, signer).qrText, windowed, nodeVerifier));
     expect([99, 100, 200, 201].map(verdict)).toEqual(['key-not-valid', 'accepted', 'accepted', 'key-not-valid']);
   });
 
@@ -198,11 +199,32 @@ describe('verifyPass', () => {
 
   it('refuses a non-canonical signature (S + L) even with a verifier that would accept it', () => {
     // Raw tweetnacl accepts S + L; the check in verifyPass must not depend on the backend.
-    const permissive: SignatureVerifier = { verify: (message, signature, publicKey) => nacl.sign.detached.verify(message, signature, publicKey) };
+    const permissive: SignatureVerifier = {
+      verify: (message, signature, publicKey) => nacl.sign.detached.verify(message, signature, publicKey),
+    };
     const { bytes } = encodePass(alumni, signer);
     const malleated = bytes.slice();
     let carry = 0;
-    const groupOrder = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, ...new Array<number>(15).fill(0), 0x10];
+    const groupOrder = [
+      0xed,
+      0xd3,
+      0xf5,
+      0x5c,
+      0x1a,
+      0x63,
+      0x12,
+      0x58,
+      0xd6,
+      0x9c,
+      0xf7,
+      0xa2,
+      0xde,
+      0xf9,
+      0xde,
+      0x14,
+      ...new Array<number>(15).fill(0),
+      0x10,
+    ];
     for (let index = 0; index < 32; index++) {
       const sum = malleated[bytes.length - 32 + index]! + groupOrder[index]! + carry;
       malleated[bytes.length - 32 + index] = sum & 0xff;

@@ -113,6 +113,9 @@ function guarded<T>(work: () => T): T {
     return work();
   } catch (error) {
     if (isPassTokenError(error)) throw error;
-    throw new PassTokenError('internal-error', `unexpected failure while reading the pass: ${error instanceof Error ? error.message : 'unknown error'}`);
+    throw new PassTokenError(
+      'internal-error',
+      `unexpected failure while reading the pass: ${error instanceof Error ? error.message : 'unknown error'}`,
+    );
   }
 }

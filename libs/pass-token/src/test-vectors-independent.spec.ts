@@ -69,7 +69,9 @@ describe('test vectors, checked with plain node:crypto and the FORMAT.md offsets
   });
 
   it('plain node:crypto refuses the tampered signature vectors too', () => {
-    const tampered = file.vectors.filter((vector) => vector.name.startsWith('bad-signature-') && vector.name !== 'bad-signature-borrowed-kid');
+    const tampered = file.vectors.filter(
+      (vector) => vector.name.startsWith('bad-signature-') && vector.name !== 'bad-signature-borrowed-kid',
+    );
     expect(tampered.length).toBeGreaterThanOrEqual(3);
     const keyA = keyNamed(file, 'key-a');
     const publicKey = createPublicKey({ key: Buffer.from(SPKI_ED25519_PREFIX + keyA.publicKeyHex, 'hex'), format: 'der', type: 'spki' });

@@ -19,7 +19,12 @@ const file = loadTestVectors();
 const trustedKeySet = new KeySet(
   file.keys
     .filter((key) => key.trusted)
-    .map((key) => ({ publicKey: hexToBytes(key.publicKeyHex, 32), notBeforeDay: key.notBeforeDay, notAfterDay: key.notAfterDay, label: key.name })),
+    .map((key) => ({
+      publicKey: hexToBytes(key.publicKeyHex, 32),
+      notBeforeDay: key.notBeforeDay,
+      notAfterDay: key.notAfterDay,
+      label: key.name,
+    })),
 );
 
 const backends: readonly { name: string; signer: (seed: Uint8Array) => PassSigner; verifier: SignatureVerifier }[] = [
@@ -34,7 +39,19 @@ describe('test-vectors.json', () => {
     const valid = file.vectors.filter((vector) => vector.expected.verdict === 'valid');
     expect(new Set(valid.map((vector) => vector.fields?.kind))).toEqual(new Set(['alumni-day', 'guest']));
     const reasons = new Set(file.vectors.map((vector) => (vector.expected.verdict === 'invalid' ? vector.expected.reason : 'valid')));
-    for (const reason of ['bad-prefix', 'bad-base45', 'bad-length', 'unknown-version', 'unknown-kind', 'bad-flags', 'bad-field', 'unknown-kid', 'bad-signature', 'key-not-valid', 'too-long']) {
+    for (const reason of [
+      'bad-prefix',
+      'bad-base45',
+      'bad-length',
+      'unknown-version',
+      'unknown-kind',
+      'bad-flags',
+      'bad-field',
+      'unknown-kid',
+      'bad-signature',
+      'key-not-valid',
+      'too-long',
+    ]) {
       expect(reasons).toContain(reason);
     }
     expect(file.keys.some((key) => !key.trusted)).toBe(true);
@@ -68,14 +85,17 @@ describe('test-vectors.json', () => {
     });
   });
 
-  it.each(file.vectors.filter((vector) => vector.fields !== undefined))('decodePass($name) returns the listed fields and bytes', (vector) => {
-    const decoded = decodePass(vector.qrText);
-    expect(decoded.fields).toEqual(vector.fields);
-    expect(bytesToHex(decoded.bytes)).toBe(vector.bytesHex);
-    expect(vector.campusDate).toBe(campusDayToIsoDate(vector.fields!.campusDay));
-    expect(vector.qrText.startsWith(QR_PREFIX)).toBe(true);
-    expect(vector.qrText.length).toBeLessThanOrEqual(170);
-  });
+  it.each(file.vectors.filter((vector) => vector.fields !== undefined))(
+    'decodePass($name) returns the listed fields and bytes',
+    (vector) => {
+      const decoded = decodePass(vector.qrText);
+      expect(decoded.fields).toEqual(vector.fields);
+      expect(bytesToHex(decoded.bytes)).toBe(vector.bytesHex);
+      expect(vector.campusDate).toBe(campusDayToIsoDate(vector.fields!.campusDay));
+      expect(vector.qrText.startsWith(QR_PREFIX)).toBe(true);
+      expect(vector.qrText.length).toBeLessThanOrEqual(170);
+    },
+  );
 
   it.each(file.vectors.filter((vector) => vector.fields === undefined))('decodePass($name) fails with the expected reason', (vector) => {
     expect(vector.expected.verdict).toBe('invalid');

@@ -54,7 +54,9 @@ export function loadTestVectors(): TestVectorFile {
     parsed === null ||
     !Array.isArray(file.keys) ||
     !Array.isArray(file.vectors) ||
-    !file.vectors.every((vector) => typeof vector.name === 'string' && typeof vector.qrText === 'string' && typeof vector.expected?.verdict === 'string')
+    !file.vectors.every(
+      (vector) => typeof vector.name === 'string' && typeof vector.qrText === 'string' && typeof vector.expected?.verdict === 'string',
+    )
   ) {
     throw new Error(`${TEST_VECTORS_URL.pathname} does not have the test-vector shape`);
   }

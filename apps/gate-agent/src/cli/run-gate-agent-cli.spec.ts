@@ -92,7 +92,9 @@ describe('runGateAgentCli --check-config', () => {
   it('says how to start when the config file is missing', async () => {
     const { exitCode, stderr } = await run(['--check-config', '--config', 'absent.yaml']);
     expect(exitCode).toBe(GateAgentExitCode.Config);
-    expect(stderr).toContain(`Gate config file not found: ${join(directory, 'absent.yaml')}. To start, copy firmware-config/gate.example.yaml`);
+    expect(stderr).toContain(
+      `Gate config file not found: ${join(directory, 'absent.yaml')}. To start, copy firmware-config/gate.example.yaml`,
+    );
   });
 });
 
@@ -109,7 +111,9 @@ describe('runGateAgentCli usage', () => {
     const { exitCode, stdout, stderr } = await run(['--config', examplePath]);
     expect(exitCode).toBe(GateAgentExitCode.Usage);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n/);
+    expect(stderr).toMatch(
+      /^error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n/,
+    );
     expect(stderr).toContain('Usage: gate-agent [options]');
   });
 

@@ -31,10 +31,7 @@ function buildProgram(context: GateAgentCliContext): Command {
   return new Command()
     .name('gate-agent')
     .description('CampusPass gate agent. This build validates the gate configuration (--check-config).')
-    .option(
-      '--config <file>',
-      `gate configuration file (default: $${GATE_CONFIG_ENV_VAR}, else ${DEFAULT_GATE_CONFIG_PATH})`,
-    )
+    .option('--config <file>', `gate configuration file (default: $${GATE_CONFIG_ENV_VAR}, else ${DEFAULT_GATE_CONFIG_PATH})`)
     .option('--check-config', 'validate the configuration, log a summary and exit')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run with --help for usage)')
@@ -53,16 +50,16 @@ export async function runGateAgentCli(argv: readonly string[], context: GateAgen
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help prints and exits 0; every other parse error has already been written to stderr.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help'
-        ? GateAgentExitCode.Ok
-        : GateAgentExitCode.Usage;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? GateAgentExitCode.Ok : GateAgentExitCode.Usage;
     }
     throw error;
   }
 
   const options = program.opts<CliOptions>();
   if (!options.checkConfig) {
-    context.stderr.write('error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n\n');
+    context.stderr.write(
+      'error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n\n',
+    );
     context.stderr.write(program.helpInformation());
     return GateAgentExitCode.Usage;
   }

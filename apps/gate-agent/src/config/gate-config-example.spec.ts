@@ -48,9 +48,7 @@ function keysNotWritten(schema: z.ZodType, value: unknown, path: string[]): stri
   if (!object) return [];
   return Object.entries(object.shape).flatMap(([key, child]) => {
     const childValue = isRecord(value) ? value[key] : undefined;
-    return childValue === undefined
-      ? [[...path, key].join('.')]
-      : keysNotWritten(child as z.ZodType, childValue, [...path, key]);
+    return childValue === undefined ? [[...path, key].join('.')] : keysNotWritten(child as z.ZodType, childValue, [...path, key]);
   });
 }
 

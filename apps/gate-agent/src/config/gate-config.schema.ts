@@ -44,9 +44,7 @@ function devicePath(meaning: string) {
 function section<const Shape extends z.ZodRawShape>(shape: Shape) {
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === 'invalid_type'
-        ? 'expected a mapping of keys to values (an empty section must be written {} or removed)'
-        : undefined,
+      issue.code === 'invalid_type' ? 'expected a mapping of keys to values (an empty section must be written {} or removed)' : undefined,
   });
 }
 
@@ -67,9 +65,12 @@ const activeLow = () => flag('true when the line is active at 0 V').default(fals
 const debounceMs = () => integer(0, 1000, 'milliseconds an edge must be stable').default(50);
 const baudRate = () =>
   z
-    .union([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((rate) => z.literal(rate)), {
-      error: 'expected a standard baud rate: 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200',
-    })
+    .union(
+      [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((rate) => z.literal(rate)),
+      {
+        error: 'expected a standard baud rate: 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200',
+      },
+    )
     .default(9600);
 const frameWidth = () => integer(160, 1920, 'pixels').default(640);
 const frameHeight = () => integer(120, 1080, 'pixels').default(480);
@@ -77,30 +78,28 @@ const framesPerSecond = () => integer(1, 60, 'frames per second').default(15);
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const portalUrl = z
-  .string({ error: 'expected the portal URL, e.g. https://campuspass.example.edu' })
-  .superRefine((value, context) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      context.addIssue({ code: 'custom', message: 'expected an absolute URL, e.g. https://campuspass.example.edu' });
-      return;
-    }
-    // Plain HTTP would let anyone on the gate's network swap the bundle or read events; allowed only for a
-    // portal on the same machine (development and demos).
-    const plainHttpAllowed = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-    if (url.protocol !== 'https:' && !plainHttpAllowed) {
-      context.addIssue({ code: 'custom', message: 'expected an https:// URL (http:// only for localhost or 127.0.0.1)' });
-    }
-    // Credentials in a URL end up in logs; the gate authenticates with what enrollment gave it.
-    if (url.username !== '' || url.password !== '') {
-      context.addIssue({ code: 'custom', message: 'expected a URL without user:password (the gate authenticates through enrollment)' });
-    }
-    if (url.search !== '' || url.hash !== '') {
-      context.addIssue({ code: 'custom', message: 'expected a base URL without ?query or #fragment' });
-    }
-  });
+const portalUrl = z.string({ error: 'expected the portal URL, e.g. https://campuspass.example.edu' }).superRefine((value, context) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'expected an absolute URL, e.g. https://campuspass.example.edu' });
+    return;
+  }
+  // Plain HTTP would let anyone on the gate's network swap the bundle or read events; allowed only for a
+  // portal on the same machine (development and demos).
+  const plainHttpAllowed = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !plainHttpAllowed) {
+    context.addIssue({ code: 'custom', message: 'expected an https:// URL (http:// only for localhost or 127.0.0.1)' });
+  }
+  // Credentials in a URL end up in logs; the gate authenticates with what enrollment gave it.
+  if (url.username !== '' || url.password !== '') {
+    context.addIssue({ code: 'custom', message: 'expected a URL without user:password (the gate authenticates through enrollment)' });
+  }
+  if (url.search !== '' || url.hash !== '') {
+    context.addIssue({ code: 'custom', message: 'expected a base URL without ?query or #fragment' });
+  }
+});
 
 const gateSection = section({
   id: z
@@ -213,8 +212,7 @@ const relaySection = variants('turnstile relay driver', [
   }),
 ]).prefault({ type: 'simulated' });
 
-const passageTimeoutMs = () =>
-  integer(1000, 120_000, 'milliseconds to wait for the passage after a grant').default(10_000);
+const passageTimeoutMs = () => integer(1000, 120_000, 'milliseconds to wait for the passage after a grant').default(10_000);
 
 const passageSensorSection = variants('passage sensor', [
   section({ type: z.literal('none') }),
@@ -373,8 +371,7 @@ export const gateConfigSchema = baseSchema.superRefine(
   (config, context) => {
     firstUseOfEach(
       gpioUses(config),
-      (use, first) =>
-        `GPIO ${use.value} is already used by ${first.path.join('.')}; expected a pin no other device uses`,
+      (use, first) => `GPIO ${use.value} is already used by ${first.path.join('.')}; expected a pin no other device uses`,
       context,
     );
     firstUseOfEach(

@@ -2,12 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GateConfigError, GateConfigErrorCode, type GateConfigProblem, isGateConfigError } from './gate-config.error.js';
-import {
-  DEFAULT_GATE_CONFIG_PATH,
-  GATE_CONFIG_ENV_VAR,
-  loadGateConfig,
-  resolveGateConfigPath,
-} from './load-gate-config.js';
+import { DEFAULT_GATE_CONFIG_PATH, GATE_CONFIG_ENV_VAR, loadGateConfig, resolveGateConfigPath } from './load-gate-config.js';
 
 const PORTAL = 'portal:\n  url: https://campuspass.example.edu\n';
 
@@ -155,9 +150,7 @@ describe('loadGateConfig', () => {
 
     it('for a value outside an enumeration', async () => {
       const [problem] = await problemsOf(`${PORTAL}policy:\n  degradedClockPolicy: allow\n`);
-      expect(problem?.message).toBe(
-        'expected one of: deny, allow-known-passes (what to do while the clock is untrusted); found "allow"',
-      );
+      expect(problem?.message).toBe('expected one of: deny, allow-known-passes (what to do while the clock is untrusted); found "allow"');
     });
 
     it('for a section left empty', async () => {

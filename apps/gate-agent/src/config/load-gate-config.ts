@@ -108,12 +108,7 @@ function yamlProblem(error: YAMLError, text: string): GateConfigProblem {
   return { path: '', line, message: `${firstLine.replace(/ at line \d+, column \d+:?$/, '')} (YAML syntax)` };
 }
 
-function issueProblems(
-  issue: z.core.$ZodIssue,
-  raw: unknown,
-  document: Document.Parsed,
-  lineCounter: LineCounter,
-): GateConfigProblem[] {
+function issueProblems(issue: z.core.$ZodIssue, raw: unknown, document: Document.Parsed, lineCounter: LineCounter): GateConfigProblem[] {
   const lineOf = (path: readonly PropertyKey[]) => keyLine(document, lineCounter, path);
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(gateConfigSchema, issue.path, raw) ?? [];

@@ -27,8 +27,21 @@ describe('AuditService (PostgreSQL)', () => {
   });
 
   it('appends an event and lists it newest first', async () => {
-    const first = await audit.record({ actorType: 'staff', actorId: 's-1', action: 'staff.sign-in', outcome: 'success', ip: '203.0.113.7' });
-    await audit.record({ actorType: 'staff', actorId: 's-1', action: 'ecard.revoke', targetType: 'ecard', targetId: '42', outcome: 'success' });
+    const first = await audit.record({
+      actorType: 'staff',
+      actorId: 's-1',
+      action: 'staff.sign-in',
+      outcome: 'success',
+      ip: '203.0.113.7',
+    });
+    await audit.record({
+      actorType: 'staff',
+      actorId: 's-1',
+      action: 'ecard.revoke',
+      targetType: 'ecard',
+      targetId: '42',
+      outcome: 'success',
+    });
     expect(first.id).toMatch(/^\d+$/);
 
     const events = await audit.list({ actorId: 's-1' });
@@ -38,13 +51,20 @@ describe('AuditService (PostgreSQL)', () => {
   });
 
   it('masks secrets in the details before they reach the table', async () => {
-    await audit.record({ actorType: 'system', action: 'mail.test', outcome: 'failure', details: { password: 'hunter2', smtp: 'smtp://u:pw@mail' } });
+    await audit.record({
+      actorType: 'system',
+      action: 'mail.test',
+      outcome: 'failure',
+      details: { password: 'hunter2', smtp: 'smtp://u:pw@mail' },
+    });
     const raw = await app.get(DataSource).query(`SELECT details::text AS details FROM audit_event WHERE action = 'mail.test'`);
     expect(raw[0].details).not.toMatch(/hunter2|:pw@/);
   });
 
   it('refuses an outcome the table does not allow', async () => {
-    await expect(audit.record({ actorType: 'staff', action: 'x', outcome: 'maybe' as 'success' })).rejects.toThrow(/audit_event_outcome_check|check constraint/);
+    await expect(audit.record({ actorType: 'staff', action: 'x', outcome: 'maybe' as 'success' })).rejects.toThrow(
+      /audit_event_outcome_check|check constraint/,
+    );
   });
 
   it('filters by action and time', async () => {

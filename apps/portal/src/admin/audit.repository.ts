@@ -44,7 +44,11 @@ export class AuditRepository {
 
   /** Newest first. */
   find(query: AuditQuery): Promise<AuditEventEntity[]> {
-    const builder = this.events.createQueryBuilder('event').orderBy('event.occurred_at', 'DESC').addOrderBy('event.id', 'DESC').limit(query.limit);
+    const builder = this.events
+      .createQueryBuilder('event')
+      .orderBy('event.occurred_at', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .limit(query.limit);
     if (query.actorType) builder.andWhere('event.actor_type = :actorType', { actorType: query.actorType });
     if (query.actorId) builder.andWhere('event.actor_id = :actorId', { actorId: query.actorId });
     if (query.action) builder.andWhere('event.action = :action', { action: query.action });

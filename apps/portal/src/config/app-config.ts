@@ -40,7 +40,11 @@ const environmentSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_{}-]+$/, 'may hold only letters, digits and : _ - { }')
       .default('campuspass'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
     LOG_PRETTY: booleanFlag.default(false),
     WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
     API_DOCS: booleanFlag.optional(),

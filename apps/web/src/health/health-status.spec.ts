@@ -62,8 +62,7 @@ describe('dependencyKind', () => {
 
 describe('fetchHealth', () => {
   const respond = (status: number, body: unknown): typeof fetch =>
-    (async () =>
-      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+    (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
 
   it('reads the details of a 503', async () => {
     const body = { status: 'error', info: {}, error: { database: down('x') }, details: { database: down('x') } };

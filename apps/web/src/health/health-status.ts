@@ -14,9 +14,7 @@ export interface DownDependency {
 }
 
 export type HealthSummary =
-  | { readonly state: 'ok' }
-  | { readonly state: 'degraded'; readonly down: readonly DownDependency[] }
-  | { readonly state: 'unreachable' };
+  { readonly state: 'ok' } | { readonly state: 'degraded'; readonly down: readonly DownDependency[] } | { readonly state: 'unreachable' };
 
 const KIND_PATTERNS: ReadonlyArray<readonly [DependencyKind, RegExp]> = [
   ['database', /database|postgres|typeorm|^db$|^pg$/i],

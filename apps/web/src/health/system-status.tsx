@@ -66,12 +66,7 @@ export function SystemStatus() {
         <span className="system-status__text">{text}</span>
       </p>
       {summary !== undefined && summary.state !== 'ok' && (
-        <button
-          type="button"
-          className="button button--small button--quiet"
-          onClick={() => void check()}
-          disabled={checking}
-        >
+        <button type="button" className="button button--small button--quiet" onClick={() => void check()} disabled={checking}>
           {t('status.retry')}
         </button>
       )}

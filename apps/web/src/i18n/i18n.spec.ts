@@ -49,11 +49,7 @@ describe('translation resources', () => {
     const mismatched = flatten(en)
       .filter(([key, value]) => {
         const other = zh.get(key);
-        return (
-          typeof value === 'string' &&
-          typeof other === 'string' &&
-          placeholders(value).join() !== placeholders(other).join()
-        );
+        return typeof value === 'string' && typeof other === 'string' && placeholders(value).join() !== placeholders(other).join();
       })
       .map(([key]) => key);
     expect(mismatched).toEqual([]);

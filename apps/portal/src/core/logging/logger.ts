@@ -24,7 +24,10 @@ export function createLogger(options: { level: string; pretty?: boolean; name?: 
     // Every structured field passes through the masker: config objects, URLs, nested secrets.
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'object' && arg !== null ? maskSecrets(arg) : arg)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'object' && arg !== null ? maskSecrets(arg) : arg)) as Parameters<typeof method>,
+        );
       },
     },
   };

@@ -83,7 +83,9 @@ describe('JobQueue and WorkerHost (Redis)', () => {
 
   it('adds a job id once however often it is sent', async () => {
     const before = processor.processed.length;
-    const ids = await Promise.all([1, 2, 3].map(() => jobs.add(QueueName.Maintenance, 'echo', { value: 'same-event' }, { jobId: 'event-42' })));
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => jobs.add(QueueName.Maintenance, 'echo', { value: 'same-event' }, { jobId: 'event-42' })),
+    );
     expect(new Set(ids)).toEqual(new Set(['event-42']));
     await processor.waitFor(before + 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
