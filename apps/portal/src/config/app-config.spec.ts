@@ -32,10 +32,26 @@ describe('loadAppConfig', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toContain('between 1 and 65535');
   });
 
-  it('requires DATABASE_URL in production and defaults migrations to manual there', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^DATABASE_URL is required in production/)]);
-    const config = loadAppConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://cp@db:5432/cp' });
+  it('requires a real database, secret and mail server in production, and defaults migrations to manual there', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^APP_SECRET is required in production/),
+      expect.stringMatching(/^SMTP_URL is required in production/),
+      expect.stringMatching(/^DATABASE_URL is required in production/),
+    ]);
+    const config = loadAppConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://cp@db:5432/cp',
+      APP_SECRET: 'x'.repeat(32),
+      SMTP_URL: 'smtp://mail.example.edu:587',
+    });
     expect(config.database.migrate).toBe('manual');
+    expect(config.mail.smtpUrl).toBe('smtp://mail.example.edu:587');
+  });
+
+  it('rejects a short APP_SECRET without echoing it', () => {
+    const problems = problemsOf({ APP_SECRET: 'tooshort-secret' });
+    expect(problems).toEqual([expect.stringMatching(/^APP_SECRET must be at least 32 characters/)]);
+    expect(problems[0]).not.toContain('tooshort-secret');
   });
 
   it('never echoes a bad URL, which may hold a password', () => {

@@ -48,8 +48,28 @@ const environmentSchema = z
     LOG_PRETTY: booleanFlag.default(false),
     WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
     API_DOCS: booleanFlag.optional(),
+    APP_SECRET: z.string().min(32, 'must be at least 32 characters of random text (e.g. openssl rand -base64 48)').optional(),
+    SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://user:password@mail.example.edu:587').optional(),
+    MAIL_FROM: z
+      .string()
+      .min(3, 'must be a sender like "CampusPass <alumni@example.edu>"')
+      .default('CampusPass <no-reply@campuspass.localhost>'),
   })
   .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['APP_SECRET'],
+        message: 'is required in production (keys for hashing personal ID numbers and codes)',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'is required in production (the development mail catcher delivers nothing)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
       context.addIssue({
         code: 'custom',
@@ -72,6 +92,13 @@ export interface AppConfig {
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly web: { readonly distDir: string };
   readonly apiDocs: boolean;
+  /**
+   * Root secret from which purpose keys are derived (HKDF): personal-ID hashing, one-time-code hashing.
+   * Unset outside production: a random one is kept under `.data/` (see resolveSecrets).
+   */
+  readonly appSecret?: string;
+  /** SMTP_URL unset outside production: the portal runs a local mail catcher with a dev mailbox page. */
+  readonly mail: { readonly smtpUrl?: string; readonly from: string };
 }
 
 /**
@@ -105,10 +132,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     web: { distDir: e.WEB_DIST_DIR },
     apiDocs: e.API_DOCS ?? true,
+    appSecret: e.APP_SECRET,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   };
 }
 
 /** Values of URL variables may hold passwords: never echo those back in an error. */
 function describeValue(name: string, value: string): string {
-  return /URL$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
+  return /URL$|SECRET$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
 }
