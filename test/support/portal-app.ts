@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpApp } from '../../apps/portal/src/bootstrap.js';
 import { loadAppConfig, type AppConfig } from '../../apps/portal/src/config/app-config.js';
@@ -27,6 +28,7 @@ export async function startTestPortal(env: NodeJS.ProcessEnv = {}, options: { wo
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    APP_SECRET: randomBytes(32).toString('base64url'),
     ...env,
   });
   const app = await createHttpApp(config, createLogger({ level: config.log.level }), { workers: options.workers ?? false });

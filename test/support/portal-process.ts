@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -99,6 +100,7 @@ export async function startPortal(env: NodeJS.ProcessEnv = {}): Promise<RunningP
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
+      APP_SECRET: randomBytes(32).toString('base64url'),
       ...env,
     });
     return {
