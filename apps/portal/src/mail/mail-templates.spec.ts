@@ -1,0 +1,138 @@
+import {
+  escapeHtml,
+  isMailTemplateData,
+  MAIL_CONTACT_EMAIL,
+  MAIL_LOCALES,
+  MAIL_TEMPLATE_NAMES,
+  renderMail,
+  type MailLocale,
+  type MailTemplateData,
+  type MailTemplateName,
+} from './mail-templates.js';
+
+const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
+  'sign-in-code': { code: '482913', minutes: 10 },
+  'email-verification-code': { code: '093117', minutes: 10 },
+  'staff-sign-in-code': { code: '775201', minutes: 5 },
+  'email-registered': { email: 'chan.tai.man@example.com' },
+  'email-changed': { newEmail: 'c***@example.net' },
+};
+
+const CODE_TEMPLATES = ['sign-in-code', 'email-verification-code', 'staff-sign-in-code'] as const;
+
+const render = (template: MailTemplateName, locale: MailLocale) => renderMail(template, locale, SAMPLE[template] as never);
+
+const cases = MAIL_TEMPLATE_NAMES.flatMap((template) => MAIL_LOCALES.map((locale) => [template, locale] as const));
+
+describe('mail templates', () => {
+  it('covers the templates the portal sends', () => {
+    expect([...MAIL_TEMPLATE_NAMES].sort()).toEqual([
+      'email-changed',
+      'email-registered',
+      'email-verification-code',
+      'sign-in-code',
+      'staff-sign-in-code',
+    ]);
+  });
+
+  it.each(cases)('%s (%s) has a subject, a text body and an HTML body', (template, locale) => {
+    const mail = render(template, locale);
+    expect(mail.subject.trim()).not.toBe('');
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.text.trim().length).toBeGreaterThan(40);
+    expect(mail.html).toMatch(/^<!DOCTYPE html>/);
+    expect(mail.html).toContain(`<html lang="${locale}">`);
+    expect(mail.html).toContain(`<title>${escapeHtml(mail.subject)}</title>`);
+    // Contact in both bodies (FAQ: the Alumni Affairs Office at alumni@polyu.edu.hk).
+    expect(mail.text).toContain(MAIL_CONTACT_EMAIL);
+    expect(mail.html).toContain(MAIL_CONTACT_EMAIL);
+  });
+
+  it.each(cases)('%s (%s) loads nothing remote and styles inline only', (template, locale) => {
+    const { html } = render(template, locale);
+    expect(html).not.toMatch(/<img|<link|<script|<style|url\(|https?:\/\//i);
+    expect(html).toMatch(/<table role="presentation"/);
+  });
+
+  it('writes English in English and Traditional Chinese in Chinese', () => {
+    for (const template of MAIL_TEMPLATE_NAMES) {
+      const en = render(template, 'en');
+      const zh = render(template, 'zh-Hant');
+      expect(en.subject).not.toEqual(zh.subject);
+      expect(en.text).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(zh.subject).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh.text).toContain('校友事務處');
+    }
+  });
+
+  describe.each(CODE_TEMPLATES)('%s', (template) => {
+    it.each(MAIL_LOCALES)('shows the code and its lifetime, and mentions the spam folder (%s)', (locale) => {
+      const { code, minutes } = SAMPLE[template];
+      const mail = renderMail(template, locale, { code, minutes });
+      expect(mail.text).toMatch(new RegExp(`^    ${code}$`, 'm'));
+      expect(mail.text.match(/\b\d{6}\b/g)).toEqual([code]);
+      expect(mail.html).toContain(`>${code}</p>`);
+      expect(mail.text).toContain(String(minutes));
+      expect(mail.text).toMatch(locale === 'en' ? /spam or junk folder/ : /垃圾郵件匣/);
+      expect(mail.html).toMatch(locale === 'en' ? /spam or junk folder/ : /垃圾郵件匣/);
+      // The subject may be shown on a lock screen or logged by a relay: it never carries the code.
+      expect(mail.subject).not.toContain(code);
+    });
+  });
+
+  it('says "1 minute", not "1 minutes"', () => {
+    expect(renderMail('sign-in-code', 'en', { code: '000001', minutes: 1 }).text).toContain('expires in 1 minute.');
+  });
+
+  it('shows the registered address in both languages', () => {
+    for (const locale of MAIL_LOCALES) {
+      const mail = renderMail('email-registered', locale, { email: 'chan.tai.man@example.com' });
+      expect(mail.text).toContain('chan.tai.man@example.com');
+      expect(mail.html).toContain('chan.tai.man@example.com');
+    }
+  });
+
+  it.each(MAIL_LOCALES)('escapes every value in the HTML body (%s)', (locale) => {
+    const hostile = `"><script>alert('x')</script>&<img src=x onerror=alert(1)>@example.com`;
+    const registered = renderMail('email-registered', locale, { email: hostile });
+    expect(registered.html).not.toContain('<script');
+    expect(registered.html).not.toContain('<img');
+    expect(registered.html).toContain('&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&lt;img src=x onerror=alert(1)&gt;');
+    // The text body is plain text: the value as given.
+    expect(registered.text).toContain(hostile);
+
+    const coded = renderMail('sign-in-code', locale, { code: '<b>1</b>', minutes: 10 });
+    expect(coded.html).toContain('&lt;b&gt;1&lt;/b&gt;');
+    expect(coded.html).not.toContain('<b>');
+  });
+
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('checks template data at run time (data that comes back from Redis)', () => {
+    expect(isMailTemplateData('sign-in-code', { code: '123456', minutes: 10 })).toBe(true);
+    expect(isMailTemplateData('sign-in-code', { code: '123456' })).toBe(false);
+    expect(isMailTemplateData('sign-in-code', { code: 123456, minutes: 10 })).toBe(false);
+    expect(isMailTemplateData('sign-in-code', { code: '123456', minutes: Number.NaN })).toBe(false);
+    expect(isMailTemplateData('email-registered', { email: 'a@example.com' })).toBe(true);
+    expect(isMailTemplateData('email-registered', null)).toBe(false);
+  });
+
+  it('type-checks the data of each template (compile-time; `npm run typecheck` enforces this)', () => {
+    const compileOnly = () => {
+      renderMail('sign-in-code', 'en', { code: '123456', minutes: 10 });
+      // @ts-expect-error a code template needs minutes
+      renderMail('sign-in-code', 'en', { code: '123456' });
+      // @ts-expect-error email-registered takes an email, not a code
+      renderMail('email-registered', 'en', { code: '123456', minutes: 10 });
+      // @ts-expect-error minutes is a number
+      renderMail('staff-sign-in-code', 'zh-Hant', { code: '123456', minutes: '10' });
+      // @ts-expect-error unknown template
+      renderMail('password-reset', 'en', {});
+      // @ts-expect-error unknown locale
+      renderMail('sign-in-code', 'fr', { code: '123456', minutes: 10 });
+    };
+    expect(typeof compileOnly).toBe('function');
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * The portal's emails, in English and Traditional Chinese. Every template is plain copy (no markup): the
+ * layout below turns it into a text body and an inline-styled HTML body, escaping every value, so no
+ * template can inject HTML and both bodies always say the same thing.
+ */
+
+export const MAIL_LOCALES = ['en', 'zh-Hant'] as const;
+export type MailLocale = (typeof MAIL_LOCALES)[number];
+
+/** The data each template needs. Adding a template here makes the compiler ask for its copy and fields. */
+export interface MailTemplateData {
+  /** One-time password to sign in with email (FAQ 3). */
+  'sign-in-code': { code: string; minutes: number };
+  /** Code that confirms an email address being registered or changed, or a social account being linked. */
+  'email-verification-code': { code: string; minutes: number };
+  /** One-time code of a staff sign-in (AAO admin, security, auditor). */
+  'staff-sign-in-code': { code: string; minutes: number };
+  /** Notice that an email address is now registered for sign-in. */
+  'email-registered': { email: string };
+  /** Notice to the previous address that the sign-in email was changed (the new one shown masked). */
+  'email-changed': { newEmail: string };
+}
+
+export type MailTemplateName = keyof MailTemplateData;
+
+/** Run-time shape of each template's data, for data that comes back from Redis or a JavaScript caller. */
+export const MAIL_TEMPLATE_FIELDS: {
+  readonly [T in MailTemplateName]: { readonly [F in keyof MailTemplateData[T]]-?: 'string' | 'number' };
+} = {
+  'sign-in-code': { code: 'string', minutes: 'number' },
+  'email-verification-code': { code: 'string', minutes: 'number' },
+  'staff-sign-in-code': { code: 'string', minutes: 'number' },
+  'email-registered': { email: 'string' },
+  'email-changed': { newEmail: 'string' },
+};
+
+export const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_TEMPLATE_FIELDS) as MailTemplateName[];
+
+export function isMailTemplateName(value: unknown): value is MailTemplateName {
+  return typeof value === 'string' && Object.hasOwn(MAIL_TEMPLATE_FIELDS, value);
+}
+
+export function isMailLocale(value: unknown): value is MailLocale {
+  return (MAIL_LOCALES as readonly unknown[]).includes(value);
+}
+
+/** True when `data` has every field the template needs, of the right type. */
+export function isMailTemplateData<T extends MailTemplateName>(template: T, data: unknown): data is MailTemplateData[T] {
+  if (typeof data !== 'object' || data === null) return false;
+  const fields = Object.entries(MAIL_TEMPLATE_FIELDS[template]) as Array<[string, 'string' | 'number']>;
+  return fields.every(([field, type]) => {
+    const value = (data as Record<string, unknown>)[field];
+    return type === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string';
+  });
+}
+
+export interface RenderedMail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** Whom people write to when something does not work (FAQ 6 and 25). */
+export const MAIL_CONTACT_EMAIL = 'alumni@polyu.edu.hk';
+
+/** What a template says, as plain text; the layout renders it. */
+interface MailCopy {
+  readonly subject: string;
+  readonly heading: string;
+  /** Paragraphs before the code (or the whole message when there is no code). */
+  readonly lead: readonly string[];
+  /** The one-time code, shown large on a line of its own. */
+  readonly code?: string;
+  /** Paragraphs after the code. */
+  readonly notes: readonly string[];
+}
+
+/** Words shared by every message of one language. */
+interface LocaleCommon {
+  readonly brand: string;
+  readonly contact: string;
+  readonly footer: string;
+  readonly codeLabel: string;
+  readonly validity: (minutes: number) => string;
+  readonly spam: string;
+  readonly neverShare: string;
+}
+
+const COMMON: Record<MailLocale, LocaleCommon> = {
+  en: {
+    brand: 'CampusPass Alumni Portal',
+    contact: `Need help? Contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL}.`,
+    footer: 'This email was sent automatically by the CampusPass Alumni Portal.',
+    codeLabel: 'Your code',
+    validity: (minutes) => `The code works once and expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    spam: 'Did this email land in your spam or junk folder? Mark it as not spam so your next code reaches your inbox. If a code does not arrive, check those folders first.',
+    neverShare: 'Never share this code. The Alumni Affairs Office will never ask you for it.',
+  },
+  'zh-Hant': {
+    brand: 'CampusPass 校友網站',
+    contact: `需要協助？請電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`,
+    footer: '此電郵由 CampusPass 校友網站自動發出。',
+    codeLabel: '你的驗證碼',
+    validity: (minutes) => `驗證碼只可使用一次，並會在 ${minutes} 分鐘後失效。`,
+    spam: '如此電郵被放進垃圾郵件匣，請把它標示為「非垃圾郵件」，以便日後的驗證碼直接送到收件匣。如未收到驗證碼，請先檢查垃圾郵件匣。',
+    neverShare: '請勿把驗證碼告訴任何人。校友事務處絕不會向你索取驗證碼。',
+  },
+};
+
+type CopyFunction<T extends MailTemplateName> = (data: MailTemplateData[T], common: LocaleCommon) => MailCopy;
+
+const TEMPLATES: { readonly [T in MailTemplateName]: Record<MailLocale, CopyFunction<T>> } = {
+  'sign-in-code': {
+    en: ({ code, minutes }, common) => ({
+      subject: 'Your Alumni Portal sign-in code',
+      heading: 'Sign in to the Alumni Portal',
+      lead: ['Enter this one-time password (OTP) to sign in:'],
+      code,
+      notes: [
+        common.validity(minutes),
+        'If you did not try to sign in, ignore this email: no one can sign in without the code.',
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+    'zh-Hant': ({ code, minutes }, common) => ({
+      subject: '你的校友網站登入驗證碼',
+      heading: '登入校友網站',
+      lead: ['請輸入以下一次性密碼（OTP）登入：'],
+      code,
+      notes: [common.validity(minutes), '如你沒有嘗試登入，請忽略此電郵：沒有驗證碼，任何人都無法登入。', common.neverShare, common.spam],
+    }),
+  },
+  'email-verification-code': {
+    en: ({ code, minutes }, common) => ({
+      subject: 'Confirm your email address for the Alumni Portal',
+      heading: 'Confirm your email address',
+      lead: ['Enter this verification code in the Alumni Portal to confirm that this email address is yours:'],
+      code,
+      notes: [
+        common.validity(minutes),
+        'If you did not ask for this, ignore this email: the address is not registered without the code.',
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+    'zh-Hant': ({ code, minutes }, common) => ({
+      subject: '確認你在校友網站登記的電郵地址',
+      heading: '確認你的電郵地址',
+      lead: ['請在校友網站輸入以下驗證碼，確認此電郵地址屬於你：'],
+      code,
+      notes: [common.validity(minutes), '如你沒有提出此要求，請忽略此電郵：沒有驗證碼，此地址不會被登記。', common.neverShare, common.spam],
+    }),
+  },
+  'staff-sign-in-code': {
+    en: ({ code, minutes }, common) => ({
+      subject: 'Your CampusPass staff sign-in code',
+      heading: 'Staff sign-in',
+      lead: ['Enter this one-time code to finish signing in to your CampusPass staff account:'],
+      code,
+      notes: [
+        common.validity(minutes),
+        `If you did not try to sign in, someone may know your password: do not share the code, and tell the Alumni Affairs Office (${MAIL_CONTACT_EMAIL}) at once.`,
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+    'zh-Hant': ({ code, minutes }, common) => ({
+      subject: '你的 CampusPass 職員登入驗證碼',
+      heading: '職員登入',
+      lead: ['請輸入以下一次性驗證碼，完成登入你的 CampusPass 職員帳戶：'],
+      code,
+      notes: [
+        common.validity(minutes),
+        `如你沒有嘗試登入，可能有人知道你的密碼：請勿透露驗證碼，並立即通知校友事務處（${MAIL_CONTACT_EMAIL}）。`,
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+  },
+  'email-registered': {
+    en: ({ email }) => ({
+      subject: 'Your email address is registered with the Alumni Portal',
+      heading: 'Email address registered',
+      lead: [
+        `${email} is now the registered email address of your Alumni Portal account.`,
+        'From now on, sign in with this address and a one-time password (OTP) that we send to it.',
+      ],
+      notes: [`If you did not make this change, contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL} straight away.`],
+    }),
+    'zh-Hant': ({ email }) => ({
+      subject: '你的電郵地址已在校友網站登記',
+      heading: '電郵地址已登記',
+      lead: [`${email} 現已成為你的校友網站帳戶的登記電郵地址。`, '以後請使用此地址，以及我們發送到此地址的一次性密碼（OTP）登入。'],
+      notes: [`如這項更改並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+  'email-changed': {
+    en: ({ newEmail }) => ({
+      subject: 'The sign-in email of your Alumni Portal account was changed',
+      heading: 'Sign-in email changed',
+      lead: [
+        `The sign-in email of your Alumni Portal account was changed to ${newEmail}. This address can no longer be used to sign in.`,
+        'You were signed out on every other device.',
+      ],
+      notes: [`If you did not make this change, contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL} straight away.`],
+    }),
+    'zh-Hant': ({ newEmail }) => ({
+      subject: '你的校友網站帳戶登入電郵已更改',
+      heading: '登入電郵已更改',
+      lead: [`你的校友網站帳戶登入電郵已更改為 ${newEmail}。此地址不能再用作登入。`, '你在其他所有裝置上的登入已被登出。'],
+      notes: [`如這項更改並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+};
+
+/** Renders one template in one language: subject, text body and HTML body. */
+export function renderMail<T extends MailTemplateName>(template: T, locale: MailLocale, data: MailTemplateData[T]): RenderedMail {
+  const common = COMMON[locale];
+  const copy = (TEMPLATES[template][locale] as CopyFunction<T>)(data, common);
+  return { subject: copy.subject, text: renderText(copy, common), html: renderHtml(copy, common, locale) };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
+}
+
+function renderText(copy: MailCopy, common: LocaleCommon): string {
+  const blocks = [
+    copy.heading,
+    ...copy.lead,
+    ...(copy.code === undefined ? [] : [`    ${copy.code}`]),
+    ...copy.notes,
+    `--\n${common.contact}\n${common.footer}`,
+  ];
+  return `${blocks.join('\n\n')}\n`;
+}
+
+// Mail clients ignore <style> and external sheets unevenly: every style is inline. No images, no remote
+// resources; colours meet WCAG AA contrast on their backgrounds.
+const FONT =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'PingFang HK', 'Noto Sans TC', 'Microsoft JhengHei', sans-serif";
+const STYLE = {
+  body: 'margin:0;padding:0;background-color:#f6f4f1;',
+  outer: 'background-color:#f6f4f1;',
+  outerCell: 'padding:24px 12px;',
+  card: 'max-width:560px;background-color:#ffffff;border:1px solid #e2ddd7;border-radius:12px;',
+  band: `padding:16px 24px;background-color:#8c1d2f;color:#ffffff;font-family:${FONT};font-size:18px;font-weight:600;border-radius:12px 12px 0 0;`,
+  content: `padding:24px;font-family:${FONT};font-size:16px;line-height:1.5;color:#1c1b1f;`,
+  heading: 'margin:0 0 16px;font-size:22px;line-height:1.3;color:#1c1b1f;',
+  paragraph: 'margin:0 0 16px;',
+  codeLabel: 'margin:0 0 4px;font-size:14px;color:#55525c;',
+  code: "margin:0 0 16px;padding:12px 16px;background-color:#f8ecee;border-radius:8px;font-family:'SFMono-Regular', Consolas, 'Liberation Mono', Menlo, monospace;font-size:32px;font-weight:700;letter-spacing:6px;text-align:center;color:#6b1423;",
+  footer: `padding:16px 24px;border-top:1px solid #e2ddd7;font-family:${FONT};font-size:14px;line-height:1.5;color:#55525c;`,
+  footerParagraph: 'margin:0 0 8px;',
+} as const;
+
+function renderHtml(copy: MailCopy, common: LocaleCommon, locale: MailLocale): string {
+  const paragraph = (text: string) => `<p style="${STYLE.paragraph}">${escapeHtml(text)}</p>`;
+  const code =
+    copy.code === undefined
+      ? ''
+      : `<p style="${STYLE.codeLabel}">${escapeHtml(common.codeLabel)}</p>\n<p style="${STYLE.code}">${escapeHtml(copy.code)}</p>`;
+  return `<!DOCTYPE html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${escapeHtml(copy.subject)}</title>
+</head>
+<body style="${STYLE.body}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${STYLE.outer}">
+<tr><td align="center" style="${STYLE.outerCell}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${STYLE.card}">
+<tr><td style="${STYLE.band}">${escapeHtml(common.brand)}</td></tr>
+<tr><td style="${STYLE.content}">
+<h1 style="${STYLE.heading}">${escapeHtml(copy.heading)}</h1>
+${[...copy.lead.map(paragraph), code, ...copy.notes.map(paragraph)].filter(Boolean).join('\n')}
+</td></tr>
+<tr><td style="${STYLE.footer}">
+<p style="${STYLE.footerParagraph}">${escapeHtml(common.contact)}</p>
+<p style="${STYLE.footerParagraph}">${escapeHtml(common.footer)}</p>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
