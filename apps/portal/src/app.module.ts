@@ -1,12 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
+import { AlumniModule } from './alumni/alumni.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './core/database/database.module.js';
 import { AllExceptionsFilter } from './core/http/exception.filter.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { MailModule } from './mail/mail.module.js';
+import { ProfileModule } from './profile/profile.module.js';
 
 export interface AppModuleOptions {
   /** Run BullMQ processors in this process (worker.ts, or start.ts which runs everything). */
@@ -24,6 +28,10 @@ export class AppModule {
         QueueModule.forRoot({ workers: options.workers }),
         HealthModule,
         AdminModule,
+        AlumniModule,
+        MailModule,
+        IdentityModule,
+        ProfileModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

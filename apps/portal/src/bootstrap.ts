@@ -18,6 +18,10 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // Behind a load balancer the client's address is in X-Forwarded-For; believe it only from the proxies
+  // TRUST_PROXY names, so request.ip (per-IP rate limits, audit lines, sessions) is the client's, not forged.
+  const { trustProxy } = config.http;
+  app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.use(
     pinoHttp({
       logger,

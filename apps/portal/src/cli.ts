@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
+import { runRegistryImport } from './alumni/registry-import.command.js';
+import { runStaffCreate } from './admin/staff-create.command.js';
 import { loadAppConfig } from './config/app-config.js';
 import { isConfigError } from './config/config.error.js';
 import { dataSourceOptions } from './core/database/data-source-options.js';
@@ -47,6 +49,27 @@ program
         process.stdout.write(`${applied.has(migration.name!) ? 'applied' : 'pending'}  ${migration.name}\n`);
       }
     });
+  });
+
+program
+  .command('registry:import')
+  .description('import the graduate registry from a CSV file; exit 0 all imported, 1 rows rejected, 2 file refused')
+  .argument('<file>', 'CSV, one row per award: student_number,surname,given_name,date_of_birth,programme,award,institution,…')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    process.exitCode = await runRegistryImport(file, options);
+  });
+
+program
+  .command('staff:create')
+  .description('create a staff account; the password is read from stdin when piped, else generated and printed once')
+  .requiredOption('--email <email>', 'sign-in email (codes are sent to it)')
+  .requiredOption('--name <name>', 'full name')
+  .requiredOption('--role <role>', 'aao-admin, security-staff or auditor')
+  .action(async (options: { email: string; name: string; role: string }) => {
+    await withDataSource((dataSource) =>
+      runStaffCreate(dataSource, options, { stdin: process.stdin, write: (text) => process.stdout.write(text) }),
+    );
   });
 
 program

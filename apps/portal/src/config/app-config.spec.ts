@@ -1,4 +1,5 @@
-import { loadAppConfig } from './app-config.js';
+import { inspect } from 'node:util';
+import { loadAppConfig, parseTrustProxy } from './app-config.js';
 import { ConfigError } from './config.error.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -15,7 +16,8 @@ describe('loadAppConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadAppConfig({});
     expect(config.environment).toBe('development');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', trustProxy: false });
+    expect(config.staffSignIn).toEqual({ oidc: undefined, password: true });
     expect(config.database.url).toBeUndefined();
     expect(config.database.migrate).toBe('auto');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
@@ -69,5 +71,80 @@ describe('loadAppConfig', () => {
   it('reports every bad variable at once', () => {
     const problems = problemsOf({ PORT: '0', LOG_LEVEL: 'loud', NODE_ENV: 'staging' });
     expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT']);
+  });
+
+  describe('TRUST_PROXY', () => {
+    it('parses false, a hop count and a list of addresses or CIDR ranges', () => {
+      expect(loadAppConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+      expect(loadAppConfig({ TRUST_PROXY: '0' }).http.trustProxy).toBe(false);
+      expect(loadAppConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+      expect(loadAppConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8' }).http.trustProxy).toEqual([
+        '10.0.0.0/8',
+        '192.168.1.7',
+        'fd00::/8',
+      ]);
+    });
+
+    it('refuses true, names and malformed ranges, naming the variable', () => {
+      for (const value of ['true', 'loopback', '10.0.0.0/33', '10.0.0.0/8,', '1.2.3', 'fd00::/129', '99']) {
+        expect(parseTrustProxy(value)).toBeUndefined();
+        const problems = problemsOf({ TRUST_PROXY: value });
+        expect(problems).toEqual([expect.stringMatching(/^TRUST_PROXY must be false, a number of proxy hops/)]);
+      }
+    });
+  });
+
+  describe('staff sign-in through OIDC', () => {
+    const oidc = {
+      STAFF_OIDC_ISSUER: 'https://login.example.edu/realms/staff',
+      STAFF_OIDC_CLIENT_ID: 'campuspass',
+      STAFF_OIDC_CLIENT_SECRET: 'client-secret-value',
+    };
+
+    it('is off by default, and password sign-in on', () => {
+      expect(loadAppConfig({}).staffSignIn).toEqual({ oidc: undefined, password: true });
+    });
+
+    it('turns password sign-in off when configured, unless STAFF_PASSWORD_SIGN_IN keeps it', () => {
+      const config = loadAppConfig(oidc);
+      expect(config.staffSignIn.oidc).toMatchObject({ issuer: oidc.STAFF_OIDC_ISSUER, clientId: 'campuspass' });
+      expect(config.staffSignIn.oidc?.clientSecret.reveal()).toBe('client-secret-value');
+      expect(config.staffSignIn.password).toBe(false);
+      expect(loadAppConfig({ ...oidc, STAFF_PASSWORD_SIGN_IN: 'true' }).staffSignIn.password).toBe(true);
+    });
+
+    it('masks the client secret wherever the configuration is printed', () => {
+      const config = loadAppConfig(oidc);
+      expect(JSON.stringify(config)).not.toContain('client-secret-value');
+      expect(inspect(config, { depth: 10 })).not.toContain('client-secret-value');
+      expect(`${String(config.staffSignIn.oidc?.clientSecret)}`).toBe('[masked]');
+    });
+
+    it('needs all three variables, naming the missing ones', () => {
+      expect(problemsOf({ STAFF_OIDC_ISSUER: oidc.STAFF_OIDC_ISSUER })).toEqual([
+        expect.stringMatching(/^STAFF_OIDC_CLIENT_ID is required when STAFF_OIDC_ISSUER is set/),
+        expect.stringMatching(/^STAFF_OIDC_CLIENT_SECRET is required when STAFF_OIDC_ISSUER is set/),
+      ]);
+      const problems = problemsOf({ STAFF_OIDC_CLIENT_ID: 'x', STAFF_OIDC_CLIENT_SECRET: 'never-echoed' });
+      expect(problems).toEqual([
+        expect.stringMatching(/^STAFF_OIDC_ISSUER is required when STAFF_OIDC_CLIENT_ID and STAFF_OIDC_CLIENT_SECRET are set/),
+      ]);
+      expect(problems.join()).not.toContain('never-echoed');
+    });
+
+    it('refuses an http issuer in production and turning password sign-in off without OIDC', () => {
+      const production = {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://cp@db/cp',
+        APP_SECRET: 'x'.repeat(32),
+        SMTP_URL: 'smtp://m:25',
+      };
+      expect(problemsOf({ ...production, ...oidc, STAFF_OIDC_ISSUER: 'http://login.example.edu' })).toEqual([
+        expect.stringMatching(/^STAFF_OIDC_ISSUER must be an https URL in production/),
+      ]);
+      expect(problemsOf({ STAFF_PASSWORD_SIGN_IN: 'false' })).toEqual([
+        expect.stringMatching(/^STAFF_PASSWORD_SIGN_IN can be false only when/),
+      ]);
+    });
   });
 });

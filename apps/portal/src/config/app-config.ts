@@ -1,5 +1,72 @@
+import { BlockList, isIP } from 'node:net';
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
+
+/**
+ * A secret read from the environment. It prints as "[masked]" everywhere (JSON, logs, util.inspect, string
+ * concatenation), so printing the configuration never shows it; `reveal()` is the one way to the value.
+ */
+export class SecretValue {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toJSON(): string {
+    return '[masked]';
+  }
+
+  toString(): string {
+    return '[masked]';
+  }
+
+  [inspect.custom](): string {
+    return '[masked]';
+  }
+}
+
+/**
+ * Which proxies in front of the portal may say who the client is (X-Forwarded-For): none, the nearest N hops,
+ * or the proxies at these addresses/CIDR ranges. Handed to Express's `trust proxy` setting as it is.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+const TRUST_PROXY_MESSAGE =
+  'must be false, a number of proxy hops in front of the portal (e.g. 1), or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,192.168.1.7); "true" is refused because it would let any client choose its own address';
+
+/** Parses TRUST_PROXY; undefined when the value is not one of the accepted forms. */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const text = value.trim();
+  if (text === 'false' || text === '0') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 32 ? hops : undefined;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.length === 0 || !entries.every(isAddressOrRange)) return undefined;
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) return false;
+  try {
+    new BlockList().addSubnet(address, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const port = (fallback: number) =>
   z.coerce
@@ -50,12 +117,49 @@ const environmentSchema = z
     API_DOCS: booleanFlag.optional(),
     APP_SECRET: z.string().min(32, 'must be at least 32 characters of random text (e.g. openssl rand -base64 48)').optional(),
     SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://user:password@mail.example.edu:587').optional(),
+    TRUST_PROXY: z
+      .string()
+      .transform((value, context) => {
+        const parsed = parseTrustProxy(value);
+        if (parsed === undefined) {
+          context.addIssue({ code: 'custom', message: TRUST_PROXY_MESSAGE });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+    STAFF_OIDC_ISSUER: urlWithScheme(['https', 'http'], 'https://login.example.edu/realms/staff').optional(),
+    STAFF_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    STAFF_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    STAFF_PASSWORD_SIGN_IN: booleanFlag.optional(),
     MAIL_FROM: z
       .string()
       .min(3, 'must be a sender like "CampusPass <alumni@example.edu>"')
       .default('CampusPass <no-reply@campuspass.localhost>'),
   })
   .superRefine((env, context) => {
+    const oidc = ['STAFF_OIDC_ISSUER', 'STAFF_OIDC_CLIENT_ID', 'STAFF_OIDC_CLIENT_SECRET'] as const;
+    const given = oidc.filter((name) => env[name] !== undefined);
+    if (given.length > 0 && given.length < oidc.length) {
+      for (const name of oidc.filter((name) => env[name] === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `is required when ${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'} set (staff sign-in through the university's identity provider needs all three)`,
+        });
+      }
+    }
+    if (env.STAFF_OIDC_ISSUER?.startsWith('http:') && env.NODE_ENV === 'production') {
+      context.addIssue({ code: 'custom', path: ['STAFF_OIDC_ISSUER'], message: 'must be an https URL in production' });
+    }
+    if (env.STAFF_PASSWORD_SIGN_IN === false && given.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['STAFF_PASSWORD_SIGN_IN'],
+        message:
+          'can be false only when staff sign in through an identity provider (set STAFF_OIDC_ISSUER, STAFF_OIDC_CLIENT_ID and STAFF_OIDC_CLIENT_SECRET)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
       context.addIssue({
         code: 'custom',
@@ -81,7 +185,13 @@ const environmentSchema = z
 
 export interface AppConfig {
   readonly environment: 'development' | 'test' | 'production';
-  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    /** Express `trust proxy`: whose X-Forwarded-For is believed for the client address (rate limits, audit). */
+    readonly trustProxy: TrustProxy;
+  };
   /** Unset means: start (or reuse) the embedded PostgreSQL under `embedded.dir`. */
   readonly database: {
     readonly url?: string;
@@ -99,6 +209,12 @@ export interface AppConfig {
   readonly appSecret?: string;
   /** SMTP_URL unset outside production: the portal runs a local mail catcher with a dev mailbox page. */
   readonly mail: { readonly smtpUrl?: string; readonly from: string };
+  readonly staffSignIn: {
+    /** The university's OIDC identity provider for staff; unset: staff sign in with password and emailed code. */
+    readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret: SecretValue };
+    /** Password + emailed code. Default: on without OIDC, off with it (STAFF_PASSWORD_SIGN_IN=true keeps it). */
+    readonly password: boolean;
+  };
 }
 
 /**
@@ -121,7 +237,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   return {
     environment: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      trustProxy: e.TRUST_PROXY ?? false,
+    },
     database: {
       url: e.DATABASE_URL,
       // Migrations run by themselves in development; production deploys run `npm run portal -- db:migrate`.
@@ -134,6 +255,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiDocs: e.API_DOCS ?? true,
     appSecret: e.APP_SECRET,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    staffSignIn: {
+      oidc:
+        e.STAFF_OIDC_ISSUER && e.STAFF_OIDC_CLIENT_ID && e.STAFF_OIDC_CLIENT_SECRET
+          ? { issuer: e.STAFF_OIDC_ISSUER, clientId: e.STAFF_OIDC_CLIENT_ID, clientSecret: new SecretValue(e.STAFF_OIDC_CLIENT_SECRET) }
+          : undefined,
+      password: e.STAFF_PASSWORD_SIGN_IN ?? !e.STAFF_OIDC_ISSUER,
+    },
   };
 }
 

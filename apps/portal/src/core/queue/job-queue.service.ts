@@ -1,9 +1,10 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { QueueName } from '@campuspass/contracts';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import { QueueUnavailableError } from './queue.errors.js';
+import { settleWithin } from './settle-within.js';
 import { RedisConnections } from './redis-connections.js';
 
 /** Defaults for every job: retried with backoff, failures kept for inspection, successes trimmed. */
@@ -26,7 +27,7 @@ export interface AddJobOptions {
 
 /** Puts jobs on BullMQ queues. Fails fast with QueueUnavailableError while Redis is down. */
 @Injectable()
-export class JobQueue implements OnApplicationShutdown {
+export class JobQueue implements BeforeApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
@@ -61,8 +62,9 @@ export class JobQueue implements OnApplicationShutdown {
     return queue;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+  /** Before the connections go (RedisConnections closes them in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => settleWithin(queue.close(), 2000)));
     this.queues.clear();
   }
 }

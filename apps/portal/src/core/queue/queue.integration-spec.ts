@@ -111,6 +111,15 @@ describe('JobQueue and WorkerHost (Redis)', () => {
 });
 
 describe('JobQueue with Redis down', () => {
+  it('shuts a worker process down promptly instead of waiting for Redis', async () => {
+    const context = await startContext(`redis://127.0.0.1:${await freePort()}`, 'unused', true);
+    expect(context.get(WorkerHost).queues).toEqual([QueueName.Maintenance]);
+    const started = Date.now();
+    await context.close();
+    // Generous bound: the point is that close() returns at all (it used to wait for Redis forever).
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('fails fast with QueueUnavailableError instead of hanging', async () => {
     const context = await startContext(`redis://127.0.0.1:${await freePort()}`, 'unused', false);
     try {

@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import { maskUrl } from '../logging/mask.js';
+import { settleWithin } from './settle-within.js';
 
 /** Reconnect quickly at first, then every 5 s at most, forever: Redis coming back must need no restart. */
 export const reconnectDelay = (attempt: number): number => Math.min(250 * 2 ** Math.min(attempt, 5), 5000);
@@ -80,7 +81,13 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.connections].map((connection) => connection.quit().catch(() => connection.disconnect())));
+    // QUIT only where Redis answers; a connection that is down would queue the QUIT until Redis is back.
+    await Promise.all(
+      [...this.connections].map(async (connection) => {
+        if (connection.status === 'ready') await settleWithin(connection.quit(), 2000);
+        connection.disconnect();
+      }),
+    );
     this.connections.clear();
     this.sharedProducer = undefined;
   }

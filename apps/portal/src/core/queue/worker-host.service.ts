@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import type { QueueName } from '@campuspass/contracts';
@@ -6,10 +6,11 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/app-config.module.js';
 import { JOB_PROCESSOR, type JobHandler, type JobProcessorMetadata } from './job-processor.decorator.js';
 import { RedisConnections } from './redis-connections.js';
+import { settleWithin } from './settle-within.js';
 
 /** Runs a BullMQ worker for every provider marked @JobProcessor. Present only in processes that run workers. */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers = new Map<QueueName, Worker>();
 
@@ -47,9 +48,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     return [...this.workers.keys()];
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Let running jobs finish; BullMQ hands unfinished ones to another worker after the lock expires.
-    await Promise.all([...this.workers.values()].map((worker) => worker.close().catch(() => undefined)));
+  /** Before the connections go (RedisConnections closes them in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    // Let running jobs finish, for a while; BullMQ hands unfinished ones to another worker after the lock
+    // expires. With Redis down there is nothing to finish: close at once rather than wait for it.
+    const reachable = this.connections.isReachable;
+    await Promise.all([...this.workers.values()].map((worker) => settleWithin(worker.close(!reachable), reachable ? 10_000 : 1000)));
     this.workers.clear();
   }
 }

@@ -1,0 +1,122 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from '../admin/admin.module.js';
+import { StaffAccountEntity } from '../admin/staff-account.entity.js';
+import { StaffController } from '../admin/staff.controller.js';
+import { StaffRepository } from '../admin/staff.repository.js';
+import { StaffService } from '../admin/staff.service.js';
+import { AlumniModule } from '../alumni/alumni.module.js';
+import { RegistryService } from '../alumni/registry.service.js';
+import { MailService } from '../mail/mail.service.js';
+import { AccessGuard } from './access.guard.js';
+import { AccountEmailController } from './account-email.controller.js';
+import { AlumniAccountEntity } from './alumni-account.entity.js';
+import { AlumniAccountRepository } from './alumni-account.repository.js';
+import { Clock } from './clock.js';
+import { EmailChangeService } from './email-change.service.js';
+import { EmailSignInController } from './email-sign-in.controller.js';
+import { EmailSignInService } from './email-sign-in.service.js';
+import { GraduateDirectory, type GraduateIdentityQuery, type GraduateMatch } from './graduate-directory.js';
+import { IdentityEffects } from './identity-audit.js';
+import { IdentityHousekeepingRepository } from './identity-housekeeping.repository.js';
+import { IdentityHousekeeping } from './identity-housekeeping.service.js';
+import { IdentityKeys } from './identity-keys.js';
+import { IdentityMailer, type IdentityMail } from './identity-mailer.js';
+import { OidcLoginStateEntity } from './oidc-login-state.entity.js';
+import { OidcLoginStateRepository } from './oidc-login-state.repository.js';
+import { OneTimeCodeEntity } from './one-time-code.entity.js';
+import { OneTimeCodeRepository } from './one-time-code.repository.js';
+import { OneTimeCodeService } from './one-time-code.service.js';
+import { ReauthenticationService } from './reauthentication.service.js';
+import { RateLimitCounterEntity } from './rate-limit-counter.entity.js';
+import { RateLimitRepository } from './rate-limit.repository.js';
+import { RateLimitService } from './rate-limit.service.js';
+import { RegistrationTicketEntity } from './registration-ticket.entity.js';
+import { RegistrationTicketRepository } from './registration-ticket.repository.js';
+import { RegistrationController } from './registration.controller.js';
+import { RegistrationService } from './registration.service.js';
+import { SessionAccessService } from './session-access.service.js';
+import { SessionController } from './session.controller.js';
+import { SessionEntity } from './session.entity.js';
+import { SessionRepository } from './session.repository.js';
+import { SessionService } from './session.service.js';
+import { StaffIdentityLinkEntity } from './staff-identity-link.entity.js';
+import { StaffIdentityLinkRepository } from './staff-identity-link.repository.js';
+import { StaffOidcSignInService } from './staff-oidc-sign-in.service.js';
+import { StaffOidcClient } from './staff-oidc.client.js';
+import { StaffOidcController } from './staff-oidc.controller.js';
+import { StaffSignInController } from './staff-sign-in.controller.js';
+import { StaffSignInService } from './staff-sign-in.service.js';
+
+// The ports identity declares must fit the services bound to them (checked by the compiler, not at run time).
+type Fits<A, B> = [A] extends [B] ? true : never;
+const mailFits: Fits<IdentityMail, Parameters<MailService['send']>[0]> = true;
+const registryFits: Fits<Awaited<ReturnType<RegistryService['findGraduateByIdentity']>>, GraduateMatch | null> &
+  Fits<GraduateIdentityQuery, Parameters<RegistryService['findGraduateByIdentity']>[0]> = true;
+void [mailFits, registryFits];
+
+/**
+ * Identity: sessions, roles and the global access guard; sign-in by emailed code; "Register Email or Forget
+ * Email" against the graduate registry; re-authentication and changing the sign-in email; staff accounts and
+ * staff sign-in (password + emailed code, and/or the university's OIDC identity provider). Needs MailModule
+ * (global) for MailService.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      AlumniAccountEntity,
+      SessionEntity,
+      OneTimeCodeEntity,
+      RegistrationTicketEntity,
+      RateLimitCounterEntity,
+      StaffAccountEntity,
+      StaffIdentityLinkEntity,
+      OidcLoginStateEntity,
+    ]),
+    AdminModule,
+    AlumniModule,
+  ],
+  controllers: [
+    SessionController,
+    EmailSignInController,
+    RegistrationController,
+    AccountEmailController,
+    StaffSignInController,
+    StaffOidcController,
+    StaffController,
+  ],
+  providers: [
+    Clock,
+    IdentityKeys,
+    IdentityEffects,
+    AlumniAccountRepository,
+    OneTimeCodeRepository,
+    RateLimitRepository,
+    RegistrationTicketRepository,
+    SessionRepository,
+    StaffRepository,
+    OneTimeCodeService,
+    RateLimitService,
+    SessionService,
+    SessionAccessService,
+    EmailSignInService,
+    RegistrationService,
+    ReauthenticationService,
+    EmailChangeService,
+    StaffSignInService,
+    StaffOidcClient,
+    OidcLoginStateRepository,
+    StaffIdentityLinkRepository,
+    StaffOidcSignInService,
+    StaffService,
+    IdentityHousekeepingRepository,
+    IdentityHousekeeping,
+    { provide: IdentityMailer, useExisting: MailService },
+    { provide: GraduateDirectory, useExisting: RegistryService },
+    // Every route of the application passes this guard: a route that declares no access is refused.
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [SessionService, Clock],
+})
+export class IdentityModule {}
