@@ -1,13 +1,23 @@
 import type { ComponentType } from 'react';
 import { AppShell } from './layout/app-shell.js';
+import { DevMailboxPage } from './pages/dev-mailbox-page.js';
 import { HomePage } from './pages/home-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { ProfilePage } from './pages/profile-page.js';
+import { RegisterEmailPage } from './pages/register-email-page.js';
+import { RegistryImportPage } from './pages/registry-import-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { StaffSignInPage } from './pages/staff-sign-in-page.js';
 import { usePathname } from './router/router.js';
 
 const ROUTES: Readonly<Record<string, ComponentType>> = {
   '/': HomePage,
   '/sign-in': SignInPage,
+  '/register-email': RegisterEmailPage,
+  '/profile': ProfilePage,
+  '/staff/sign-in': StaffSignInPage,
+  '/admin/registry': RegistryImportPage,
+  '/dev/mailbox': DevMailboxPage,
 };
 
 /** Trailing slashes are the same page: /sign-in/ shows /sign-in. */

@@ -4,6 +4,7 @@ import { I18nextProvider } from 'react-i18next';
 import { App } from './app.js';
 import { createI18n } from './i18n/i18n.js';
 import { browserStorage, detectLanguage, isLanguage, readStoredLanguage } from './i18n/language.js';
+import { SessionProvider } from './session/session-context.js';
 import './styles.css';
 
 const language = detectLanguage(
@@ -25,7 +26,9 @@ if (!container) throw new Error('index.html has no #root element');
 createRoot(container).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <App />
+      <SessionProvider>
+        <App />
+      </SessionProvider>
     </I18nextProvider>
   </StrictMode>,
 );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, usePathname } from '../router/router.js';
+import { AccountMenu } from './account-menu.js';
 import { LanguageSwitcher } from './language-switcher.js';
 
 export const PAGE_HEADING_ID = 'page-heading';
@@ -33,7 +34,10 @@ export function AppShell({ children }: { readonly children: ReactNode }) {
             <img className="brand__mark" src="/icons/icon.svg" alt="" width="32" height="32" />
             <span className="brand__name">{t('app.name')}</span>
           </Link>
-          <LanguageSwitcher />
+          <div className="site-header__tools">
+            <AccountMenu />
+            <LanguageSwitcher />
+          </div>
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
@@ -41,7 +45,9 @@ export function AppShell({ children }: { readonly children: ReactNode }) {
       </main>
       <footer className="site-footer">
         <div className="site-footer__inner">
-          <p>{t('footer.help')}</p>
+          <p>
+            {t('footer.help')} <a href="mailto:alumni@polyu.edu.hk">alumni@polyu.edu.hk</a>
+          </p>
         </div>
       </footer>
     </>

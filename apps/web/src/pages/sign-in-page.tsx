@@ -1,32 +1,125 @@
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { identity, safeNext } from '../api/api.js';
+import { isApiError } from '../api/client.js';
+import type { Locale } from '../api/identity.js';
+import { CodeStep } from '../forms/code-step.js';
+import { errorText } from '../forms/error-text.js';
+import { EMAIL_PATTERN, Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { Link } from '../router/router.js';
+import { Link, navigate } from '../router/router.js';
+import { useSession } from '../session/session-context.js';
 
-const METHODS = ['email', 'netId', 'social'] as const;
+type Step =
+  { readonly kind: 'email' } | { readonly kind: 'code'; readonly requestId: string; readonly email: string; readonly sentAt: number };
 
-/** Lists the sign-in methods (from the portal FAQ); the sign-in forms come with the identity module. */
+export function currentLocale(language: string | undefined): Locale {
+  return language === 'zh-Hant' ? 'zh-Hant' : 'en';
+}
+
+/** Sign in with a registered email and a 6-digit one-time code (the FAQ's "sign in with my email"). */
 export function SignInPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   useDocumentTitle(t('signIn.pageTitle'));
+  const { signedIn } = useSession();
+  const [step, setStep] = useState<Step>({ kind: 'email' });
+  const [email, setEmail] = useState('');
+  const [emailError, setEmailError] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const query = new URLSearchParams(window.location.search);
+  const next = safeNext(query.get('next'), '/profile');
+  const signedOut = query.get('signedOut') === '1';
+
+  const start = async (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(undefined);
+    const value = email.trim();
+    if (!EMAIL_PATTERN.test(value)) {
+      setEmailError(value ? t('fields.emailInvalid') : t('fields.emailRequired'));
+      requestAnimationFrame(() => focusFirstInvalid(form.current));
+      return;
+    }
+    setEmailError(undefined);
+    setBusy(true);
+    try {
+      const answer = await identity.emailStart(value, currentLocale(i18n.resolvedLanguage));
+      setStep({ kind: 'code', requestId: answer.requestId, email: value, sentAt: Date.now() });
+    } catch (error) {
+      const text = errorText(t, i18n.resolvedLanguage, error);
+      if (isApiError(error) && error.status === 400 && error.code === undefined) setEmailError(t('fields.emailInvalid'));
+      else setFormError(text);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
     <div className="content page">
       <PageHeading className="page__title">{t('signIn.title')}</PageHeading>
-      <p className="page__intro">{t('signIn.intro')}</p>
-      <ul className="method-list">
-        {METHODS.map((method) => (
-          <li key={method} className={`method method--${method}`}>
-            <h2 className="method__title">{t(`signIn.methods.${method}.title`)}</h2>
-            <p className="method__body">{t(`signIn.methods.${method}.body`)}</p>
-          </li>
-        ))}
-      </ul>
+      {step.kind === 'email' ? (
+        <>
+          {signedOut && <FormAlert tone="success">{t('signIn.signedOut')}</FormAlert>}
+          <p className="page__intro">{t('signIn.intro')}</p>
+          <form ref={form} className="form card" onSubmit={(event) => void start(event)} noValidate aria-labelledby="sign-in-email-title">
+            <h2 id="sign-in-email-title" className="card__title">
+              {t('signIn.emailTitle')}
+            </h2>
+            <FormAlert>{formError}</FormAlert>
+            <Field
+              label={t('fields.email')}
+              hint={t('signIn.emailHint')}
+              error={emailError}
+              type="email"
+              name="email"
+              autoComplete="email"
+              inputMode="email"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <div className="form__actions">
+              <button type="submit" className="button button--brand" disabled={busy}>
+                {t('signIn.sendCode')}
+              </button>
+            </div>
+          </form>
+          <section className="card" aria-labelledby="first-time-title">
+            <h2 id="first-time-title" className="card__title">
+              {t('signIn.firstTimeTitle')}
+            </h2>
+            <p>{t('signIn.firstTimeBody')}</p>
+            <p>
+              <Link to="/register-email" className="button button--quiet">
+                {t('signIn.registerLink')}
+              </Link>
+            </p>
+          </section>
+        </>
+      ) : (
+        <div className="card">
+          <CodeStep
+            sentTo={step.email}
+            sentAt={step.sentAt}
+            onSent={(at) => setStep((current) => (current.kind === 'code' ? { ...current, sentAt: at } : current))}
+            verify={async (code) => {
+              const session = await identity.emailVerify(step.requestId, code);
+              await signedIn(session);
+              navigate(next, { replace: true });
+            }}
+            resend={async () => {
+              await identity.emailResend(step.requestId);
+            }}
+            onStartAgain={() => setStep({ kind: 'email' })}
+            startAgainLabel={t('signIn.useAnotherEmail')}
+            submitLabel={t('signIn.submit')}
+          />
+        </div>
+      )}
       <p className="page__note">{t('signIn.help')}</p>
-      <p>
-        <Link to="/" className="back-link">
-          {t('signIn.backHome')}
-        </Link>
+      <p className="page__note">
+        <Link to="/staff/sign-in">{t('signIn.staffLink')}</Link>
       </p>
     </div>
   );

@@ -1,0 +1,87 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, identity } from '../api/api.js';
+import type { Role, Session } from '../api/identity.js';
+
+export type SessionState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly session: Session; readonly displayName?: string }
+  | { readonly status: 'error' };
+
+interface SessionContextValue {
+  readonly state: SessionState;
+  /** Asks the portal who is signed in (after sign-in, sign-out, or a 401). */
+  readonly refresh: () => Promise<void>;
+  /** Sets the session a sign-in answered with, then looks up the name to show. */
+  readonly signedIn: (session: Session) => Promise<void>;
+  readonly signOut: () => Promise<void>;
+  /** A page that knows the person's name (the profile) can share it with the header. */
+  readonly setDisplayName: (name: string | undefined) => void;
+}
+
+const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+
+async function nameOf(session: Session): Promise<string | undefined> {
+  if (!session.authenticated || !session.subject) return undefined;
+  try {
+    if (session.subject.type === 'staff') return (await identity.staffMe()).name;
+    const profile = await api.get<{ name?: { surname?: unknown; givenName?: unknown } }>('/api/profile', { quiet401: true });
+    const { givenName, surname } = profile?.name ?? {};
+    if (typeof givenName === 'string' && typeof surname === 'string') return `${givenName} ${surname}`;
+  } catch {
+    // The name is a nicety: the header still says someone is signed in.
+  }
+  return undefined;
+}
+
+export function SessionProvider({ children }: { readonly children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const accept = useCallback(async (session: Session) => {
+    api.setCsrfToken(session.csrfToken);
+    setState({ status: 'ready', session });
+    const displayName = await nameOf(session);
+    if (displayName)
+      setState((current) => (current.status === 'ready' && current.session === session ? { ...current, displayName } : current));
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      await accept(await identity.session());
+    } catch {
+      setState({ status: 'error' });
+    }
+  }, [accept]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await identity.signOut();
+    } finally {
+      api.setCsrfToken(undefined);
+      setState({ status: 'ready', session: { authenticated: false } });
+    }
+  }, []);
+
+  const setDisplayName = useCallback((displayName: string | undefined) => {
+    setState((current) => (current.status === 'ready' ? { ...current, displayName } : current));
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const value = useMemo(
+    () => ({ state, refresh, signedIn: accept, signOut, setDisplayName }),
+    [state, refresh, accept, signOut, setDisplayName],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside <SessionProvider>');
+  return value;
+}
+
+export function hasRole(state: SessionState, role: Role): boolean {
+  return state.status === 'ready' && !!state.session.subject?.roles.includes(role);
+}
