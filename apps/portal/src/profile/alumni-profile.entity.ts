@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PhoneType, PreferredLanguage } from './profile-options.js';
+import type { PhoneType, PreferredLanguage } from '@campuspass/contracts';
 
 export interface StoredPhone {
   type: PhoneType;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Industry } from './profile-options.js';
+import type { Industry } from '@campuspass/contracts';
 
 /** One job an alumnus held or holds. */
 @Entity({ name: 'alumni_career_entry' })

@@ -7,7 +7,7 @@ import { AchievementEntity } from './achievement.entity.js';
 import { AlumniProfileEntity, type StoredPhone } from './alumni-profile.entity.js';
 import { CareerEntryEntity } from './career-entry.entity.js';
 import { EducationEntryEntity } from './education-entry.entity.js';
-import type { PreferredLanguage } from './profile-options.js';
+import type { PreferredLanguage } from '@campuspass/contracts';
 
 /** Who the account is: its sign-in email and the registry's record (read-only here). */
 export interface AccountRecord {

@@ -16,7 +16,7 @@ import {
   type ProfileResponse,
 } from './dto/profile-response.dto.js';
 import type { EducationEntryEntity } from './education-entry.entity.js';
-import { PROFILE_LIMITS } from './profile-options.js';
+import { PROFILE_LIMITS } from '@campuspass/contracts';
 import { ProfileException } from './profile.exception.js';
 import { ProfileRepository, type OwnedEntryStore, type VersionedWrite } from './profile.repository.js';
 

@@ -1,33 +1,19 @@
 import type { ApiClient } from './client.js';
 
-/** Shapes of the portal's profile API (apps/portal/src/profile/dto). */
-export const PHONE_TYPES = ['mobile', 'home', 'office'] as const;
-export type PhoneType = (typeof PHONE_TYPES)[number];
-export const PREFERRED_LANGUAGES = ['en', 'zh-Hant'] as const;
-export const INDUSTRIES = [
-  'accounting-finance',
-  'architecture-construction',
-  'arts-design-media',
-  'education-research',
-  'engineering',
-  'government-public-service',
-  'healthcare',
-  'hospitality-tourism',
-  'information-technology',
-  'legal',
-  'logistics-transport',
-  'manufacturing',
-  'marketing-advertising',
-  'property-real-estate',
-  'retail-trade',
-  'social-services-ngo',
-  'textiles-fashion',
-  'other',
-] as const;
-export type Industry = (typeof INDUSTRIES)[number];
+import type { Industry, PhoneType } from '@campuspass/contracts';
 
-export const PROFILE_LIMITS = { additionalEmails: 5, phones: 5, addressLines: 4, career: 50, education: 30, achievements: 50 } as const;
-export const EARLIEST_YEAR = 1900;
+// The lists and limits are the portal's own (libs/contracts), so form checks and server checks cannot drift.
+export {
+  EARLIEST_YEAR,
+  INDUSTRIES,
+  PHONE_TYPES,
+  PREFERRED_LANGUAGES,
+  PROFILE_LIMITS,
+  type Industry,
+  type PhoneType,
+} from '@campuspass/contracts';
+
+/** Shapes of the portal's profile API (apps/portal/src/profile/dto). */
 
 export interface Phone {
   readonly type: PhoneType;

@@ -5,7 +5,7 @@ import type { AchievementEntity } from '../achievement.entity.js';
 import type { AlumniProfileEntity } from '../alumni-profile.entity.js';
 import type { CareerEntryEntity } from '../career-entry.entity.js';
 import type { EducationEntryEntity } from '../education-entry.entity.js';
-import { INDUSTRIES, PHONE_TYPES, PREFERRED_LANGUAGES, PROFILE_LIMITS, type PreferredLanguage } from '../profile-options.js';
+import { INDUSTRIES, PHONE_TYPES, PREFERRED_LANGUAGES, PROFILE_LIMITS, type PreferredLanguage } from '@campuspass/contracts';
 
 export class NameResponse {
   @ApiProperty()

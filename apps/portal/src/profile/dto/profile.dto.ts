@@ -26,7 +26,7 @@ import {
   type Industry,
   type PhoneType,
   type PreferredLanguage,
-} from '../profile-options.js';
+} from '@campuspass/contracts';
 import {
   IsNotBefore,
   MatchesEndMonth,

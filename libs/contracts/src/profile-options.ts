@@ -1,4 +1,4 @@
-/** Fixed lists the profile offers (the web app shows them translated; the API speaks these codes). */
+/** Fixed lists and limits of the alumni profile, shared by the portal's validation and the web app's forms. */
 
 export const INDUSTRIES = [
   'accounting-finance',
