@@ -29,6 +29,7 @@ export async function startTestPortal(env: NodeJS.ProcessEnv = {}, options: { wo
     QUEUE_PREFIX: redis.prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     APP_SECRET: randomBytes(32).toString('base64url'),
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   });
   const app = await createHttpApp(config, createLogger({ level: config.log.level }), { workers: options.workers ?? false });

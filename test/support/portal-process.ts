@@ -101,6 +101,7 @@ export async function startPortal(env: NodeJS.ProcessEnv = {}): Promise<RunningP
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
       APP_SECRET: randomBytes(32).toString('base64url'),
+      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ...env,
     });
     return {

@@ -4,11 +4,13 @@ import { AdminModule } from './admin/admin.module.js';
 import { AlumniModule } from './alumni/alumni.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
+import { EcardModule } from './ecard/ecard.module.js';
 import { DatabaseModule } from './core/database/database.module.js';
 import { AllExceptionsFilter } from './core/http/exception.filter.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { KeysModule } from './keys/keys.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 
@@ -32,6 +34,8 @@ export class AppModule {
         MailModule,
         IdentityModule,
         ProfileModule,
+        KeysModule,
+        EcardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -7,8 +7,10 @@ import { loadAppConfig } from './config/app-config.js';
 import { isConfigError } from './config/config.error.js';
 import { dataSourceOptions } from './core/database/data-source-options.js';
 import { resolveDatabase } from './core/database/resolve-database.js';
+import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { createLogger } from './core/logging/logger.js';
 import { maskUrl } from './core/logging/mask.js';
+import { runKeysList, runKeysRotate } from './keys/keys.command.js';
 
 /** `npm run portal -- <command>`: operator commands that run against the configured database. */
 const program = new Command('portal').description('CampusPass portal operator commands').showHelpAfterError();
@@ -70,6 +72,28 @@ program
     await withDataSource((dataSource) =>
       runStaffCreate(dataSource, options, { stdin: process.stdin, write: (text) => process.stdout.write(text) }),
     );
+  });
+
+program
+  .command('keys:rotate')
+  .description(
+    'run one signing-key rotation step (as the daily schedule does): create missing keys, promote the next key once it has been published for KEY_ROTATION_LEAD_DAYS and the active one has signed for KEY_ROTATION_INTERVAL_DAYS',
+  )
+  .option(
+    '--force',
+    'promote the next key now instead of waiting for the lead time and interval; gates that have not synced since it was published refuse its passes until they do (a retired key stays trusted for the passes it signed: this is not a revocation)',
+  )
+  .action(async (options: { force?: boolean }) => {
+    const config = await resolveKeyEncryptionKey(loadAppConfig());
+    await withDataSource((dataSource) => runKeysRotate(dataSource, config, options, { write: (text) => process.stdout.write(text) }));
+  });
+
+program
+  .command('keys:list')
+  .description('list the signing keys: purpose, kid, status, campus days and dates (public information only)')
+  .action(async () => {
+    const config = await resolveKeyEncryptionKey(loadAppConfig());
+    await withDataSource((dataSource) => runKeysList(dataSource, config, { write: (text) => process.stdout.write(text) }));
   });
 
 program

@@ -3,6 +3,7 @@ import { loadAppConfig, type AppConfig } from './config/app-config.js';
 import { isConfigError } from './config/config.error.js';
 import { createLogger } from './core/logging/logger.js';
 import { resolveDatabase } from './core/database/resolve-database.js';
+import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { resolveAppSecret } from './core/crypto/secrets.js';
 
 /**
@@ -23,7 +24,7 @@ export async function run(name: string, start: (config: AppConfig, logger: Logge
   const logger = createLogger({ level: config.log.level, name });
   try {
     const database = await resolveDatabase(config, logger);
-    const service = await start(await resolveAppSecret(database.config), logger);
+    const service = await start(await resolveKeyEncryptionKey(await resolveAppSecret(database.config)), logger);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

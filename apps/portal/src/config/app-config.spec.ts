@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { loadAppConfig, parseTrustProxy } from './app-config.js';
+import { loadAppConfig, parseKeyEncryptionKey, parseTrustProxy } from './app-config.js';
 import { ConfigError } from './config.error.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -37,6 +37,7 @@ describe('loadAppConfig', () => {
   it('requires a real database, secret and mail server in production, and defaults migrations to manual there', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^APP_SECRET is required in production/),
+      expect.stringMatching(/^KEY_ENCRYPTION_KEY is required in production/),
       expect.stringMatching(/^SMTP_URL is required in production/),
       expect.stringMatching(/^DATABASE_URL is required in production/),
     ]);
@@ -44,6 +45,7 @@ describe('loadAppConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: 'x'.repeat(32),
+      KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
       SMTP_URL: 'smtp://mail.example.edu:587',
     });
     expect(config.database.migrate).toBe('manual');
@@ -54,6 +56,40 @@ describe('loadAppConfig', () => {
     const problems = problemsOf({ APP_SECRET: 'tooshort-secret' });
     expect(problems).toEqual([expect.stringMatching(/^APP_SECRET must be at least 32 characters/)]);
     expect(problems[0]).not.toContain('tooshort-secret');
+  });
+
+  describe('signing keys', () => {
+    const base64Key = Buffer.alloc(32, 7).toString('base64');
+
+    it('accepts a 32-byte KEY_ENCRYPTION_KEY in base64, base64url or hex, masked wherever printed', () => {
+      expect(parseKeyEncryptionKey(base64Key)).toEqual(Buffer.alloc(32, 7));
+      expect(parseKeyEncryptionKey(Buffer.alloc(32, 0xfb).toString('base64url'))).toEqual(Buffer.alloc(32, 0xfb));
+      expect(parseKeyEncryptionKey('0a'.repeat(32))).toEqual(Buffer.alloc(32, 10));
+      const config = loadAppConfig({ KEY_ENCRYPTION_KEY: base64Key });
+      expect(config.keys.encryptionKey?.reveal()).toBe(base64Key);
+      expect(JSON.stringify(config)).not.toContain(base64Key);
+      expect(inspect(config, { depth: 9 })).not.toContain(base64Key);
+    });
+
+    it('refuses a key of the wrong length or alphabet without echoing it', () => {
+      for (const bad of ['0a'.repeat(31), Buffer.alloc(16).toString('base64'), 'z'.repeat(64), Buffer.alloc(33).toString('base64')]) {
+        const problems = problemsOf({ KEY_ENCRYPTION_KEY: bad });
+        expect(problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_KEY must be 32 random bytes/)]);
+        expect(problems[0]).not.toContain(bad);
+      }
+    });
+
+    it('defaults the rotation to a 2-day lead and a 30-day interval, and checks both', () => {
+      expect(loadAppConfig({}).keys).toEqual({ encryptionKey: undefined, rotationLeadDays: 2, rotationIntervalDays: 30 });
+      expect(loadAppConfig({ KEY_ROTATION_LEAD_DAYS: '5', KEY_ROTATION_INTERVAL_DAYS: '7' }).keys).toMatchObject({
+        rotationLeadDays: 5,
+        rotationIntervalDays: 7,
+      });
+      expect(problemsOf({ KEY_ROTATION_LEAD_DAYS: '0' })).toEqual([expect.stringMatching(/^KEY_ROTATION_LEAD_DAYS must be at least 1/)]);
+      expect(problemsOf({ KEY_ROTATION_INTERVAL_DAYS: '1.5' })).toEqual([
+        expect.stringMatching(/^KEY_ROTATION_INTERVAL_DAYS must be a whole number/),
+      ]);
+    });
   });
 
   it('never echoes a bad URL, which may hold a password', () => {
@@ -137,6 +173,7 @@ describe('loadAppConfig', () => {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgres://cp@db/cp',
         APP_SECRET: 'x'.repeat(32),
+        KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
         SMTP_URL: 'smtp://m:25',
       };
       expect(problemsOf({ ...production, ...oidc, STAFF_OIDC_ISSUER: 'http://login.example.edu' })).toEqual([

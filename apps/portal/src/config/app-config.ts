@@ -89,6 +89,20 @@ const urlWithScheme = (schemes: readonly string[], example: string) =>
 const postgresUrl = urlWithScheme(['postgres', 'postgresql'], 'postgres://user:password@host:5432/database');
 const redisUrl = urlWithScheme(['redis', 'rediss'], 'redis://127.0.0.1:6379');
 
+const KEY_ENCRYPTION_KEY_MESSAGE =
+  'must be 32 random bytes written as base64 (44 characters) or hex (64 characters), e.g. openssl rand -base64 32';
+
+/** Parses a 32-byte key written as hex (64 digits) or base64/base64url; undefined for anything else. */
+export function parseKeyEncryptionKey(value: string): Buffer | undefined {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return bytes.length === 32 ? bytes : undefined;
+  }
+  return undefined;
+}
+
 const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 /** The environment variables the portal reads, with their rules. Names are the variable names. */
@@ -115,6 +129,22 @@ const environmentSchema = z
     LOG_PRETTY: booleanFlag.default(false),
     WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
     API_DOCS: booleanFlag.optional(),
+    KEY_ENCRYPTION_KEY: z
+      .string()
+      .refine((value) => parseKeyEncryptionKey(value) !== undefined, KEY_ENCRYPTION_KEY_MESSAGE)
+      .optional(),
+    KEY_ROTATION_LEAD_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 (gates must be able to fetch the next key before it signs)')
+      .max(90, 'must be at most 90 days')
+      .default(2),
+    KEY_ROTATION_INTERVAL_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(3650, 'must be at most 3650 days')
+      .default(30),
     APP_SECRET: z.string().min(32, 'must be at least 32 characters of random text (e.g. openssl rand -base64 48)').optional(),
     SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://user:password@mail.example.edu:587').optional(),
     TRUST_PROXY: z
@@ -167,6 +197,13 @@ const environmentSchema = z
         message: 'is required in production (keys for hashing personal ID numbers and codes)',
       });
     }
+    if (env.NODE_ENV === 'production' && !env.KEY_ENCRYPTION_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['KEY_ENCRYPTION_KEY'],
+        message: 'is required in production (it encrypts the pass-signing private keys at rest; e.g. openssl rand -base64 32)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
       context.addIssue({
         code: 'custom',
@@ -207,6 +244,18 @@ export interface AppConfig {
    * Unset outside production: a random one is kept under `.data/` (see resolveSecrets).
    */
   readonly appSecret?: string;
+  /** Pass- and bundle-signing keys (see apps/portal/src/keys). */
+  readonly keys: {
+    /**
+     * KEY_ENCRYPTION_KEY: 32 bytes that encrypt the signing keys' private halves at rest (AES-256-GCM).
+     * Unset outside production: a random one is kept under `.data/` (see resolveKeyEncryptionKey).
+     */
+    readonly encryptionKey?: SecretValue;
+    /** Days the next pass key is published in the gate bundle before it may sign. */
+    readonly rotationLeadDays: number;
+    /** Days a pass key signs before the scheduled rotation replaces it. */
+    readonly rotationIntervalDays: number;
+  };
   /** SMTP_URL unset outside production: the portal runs a local mail catcher with a dev mailbox page. */
   readonly mail: { readonly smtpUrl?: string; readonly from: string };
   readonly staffSignIn: {
@@ -254,6 +303,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     web: { distDir: e.WEB_DIST_DIR },
     apiDocs: e.API_DOCS ?? true,
     appSecret: e.APP_SECRET,
+    keys: {
+      encryptionKey: e.KEY_ENCRYPTION_KEY ? new SecretValue(e.KEY_ENCRYPTION_KEY.trim()) : undefined,
+      rotationLeadDays: e.KEY_ROTATION_LEAD_DAYS,
+      rotationIntervalDays: e.KEY_ROTATION_INTERVAL_DAYS,
+    },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     staffSignIn: {
       oidc:
@@ -267,5 +321,5 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** Values of URL variables may hold passwords: never echo those back in an error. */
 function describeValue(name: string, value: string): string {
-  return /URL$|SECRET$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
+  return /URL$|SECRET$|KEY$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
 }

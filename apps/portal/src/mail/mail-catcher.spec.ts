@@ -16,6 +16,7 @@ describe('usesMailCatcher', () => {
       SMTP_URL: 'smtp://mail.example.edu:587',
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: SECRET,
+      KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(usesMailCatcher(production)).toBe(false);
   });
@@ -26,6 +27,7 @@ describe('usesMailCatcher', () => {
       SMTP_URL: 'smtp://mail.example.edu:587',
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: SECRET,
+      KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(usesMailCatcher({ ...production, mail: { from: production.mail.from } })).toBe(false);
   });

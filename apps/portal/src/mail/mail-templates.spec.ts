@@ -16,6 +16,8 @@ const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
   'staff-sign-in-code': { code: '775201', minutes: 5 },
   'email-registered': { email: 'chan.tai.man@example.com' },
   'email-changed': { newEmail: 'c***@example.net' },
+  'photo-rejected': { reason: 'The photo is blurred <b>too much</b>' },
+  'ecard-revoked': { reason: 'Not a graduate & record withdrawn' },
 };
 
 const CODE_TEMPLATES = ['sign-in-code', 'email-verification-code', 'staff-sign-in-code'] as const;
@@ -27,9 +29,11 @@ const cases = MAIL_TEMPLATE_NAMES.flatMap((template) => MAIL_LOCALES.map((locale
 describe('mail templates', () => {
   it('covers the templates the portal sends', () => {
     expect([...MAIL_TEMPLATE_NAMES].sort()).toEqual([
+      'ecard-revoked',
       'email-changed',
       'email-registered',
       'email-verification-code',
+      'photo-rejected',
       'sign-in-code',
       'staff-sign-in-code',
     ]);
@@ -104,6 +108,16 @@ describe('mail templates', () => {
     const coded = renderMail('sign-in-code', locale, { code: '<b>1</b>', minutes: 10 });
     expect(coded.html).toContain('&lt;b&gt;1&lt;/b&gt;');
     expect(coded.html).not.toContain('<b>');
+  });
+
+  it.each(['photo-rejected', 'ecard-revoked'] as const)('%s quotes the AAO reason in both languages, escaped in HTML', (template) => {
+    for (const locale of MAIL_LOCALES) {
+      const mail = renderMail(template, locale, { reason: 'Blurred <b>face</b> & "dark"' });
+      expect(mail.text).toContain('Blurred <b>face</b> & "dark"');
+      expect(mail.html).toContain('Blurred &lt;b&gt;face&lt;/b&gt; &amp; &quot;dark&quot;');
+      expect(mail.html).not.toContain('<b>face');
+      expect(mail.text).toMatch(locale === 'en' ? /Alumni eCard/ : /校友電子證/);
+    }
   });
 
   it('escapes the five HTML-significant characters', () => {

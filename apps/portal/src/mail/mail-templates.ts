@@ -19,6 +19,10 @@ export interface MailTemplateData {
   'email-registered': { email: string };
   /** Notice to the previous address that the sign-in email was changed (the new one shown masked). */
   'email-changed': { newEmail: string };
+  /** The AAO rejected the eCard photo; the alumnus can upload another (issue 4 item 2). */
+  'photo-rejected': { reason: string };
+  /** The AAO revoked the eCard. */
+  'ecard-revoked': { reason: string };
 }
 
 export type MailTemplateName = keyof MailTemplateData;
@@ -32,6 +36,8 @@ export const MAIL_TEMPLATE_FIELDS: {
   'staff-sign-in-code': { code: 'string', minutes: 'number' },
   'email-registered': { email: 'string' },
   'email-changed': { newEmail: 'string' },
+  'photo-rejected': { reason: 'string' },
+  'ecard-revoked': { reason: 'string' },
 };
 
 export const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_TEMPLATE_FIELDS) as MailTemplateName[];
@@ -210,6 +216,42 @@ const TEMPLATES: { readonly [T in MailTemplateName]: Record<MailLocale, CopyFunc
       heading: '登入電郵已更改',
       lead: [`你的校友網站帳戶登入電郵已更改為 ${newEmail}。此地址不能再用作登入。`, '你在其他所有裝置上的登入已被登出。'],
       notes: [`如這項更改並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+  'photo-rejected': {
+    en: ({ reason }) => ({
+      subject: 'Your Alumni eCard photo was not accepted',
+      heading: 'Please upload another photo',
+      lead: ['The Alumni Affairs Office reviewed the photo on your Alumni eCard and could not accept it, for this reason:', reason],
+      notes: [
+        'Sign in to the Alumni Portal, go to the “Alumni eCard” section and upload a new photo: a recent, clear photo of your face, in colour, facing the camera.',
+      ],
+    }),
+    'zh-Hant': ({ reason }) => ({
+      subject: '你的校友電子證相片未獲接納',
+      heading: '請重新上載相片',
+      lead: ['校友事務處審閱了你的校友電子證相片，未能接納，原因如下：', reason],
+      notes: ['請登入校友網站，前往「校友電子證」部分上載新相片：近照、清晰、彩色、正面面向鏡頭。'],
+    }),
+  },
+  'ecard-revoked': {
+    en: ({ reason }) => ({
+      subject: 'Your Alumni eCard was revoked',
+      heading: 'Alumni eCard revoked',
+      lead: ['The Alumni Affairs Office revoked your Alumni eCard, for this reason:', reason],
+      notes: [
+        'The eCard and its campus access QR codes can no longer be used.',
+        `If you think this is a mistake, contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL} or (852) 2766 4117 / 2766 4102 during office hours.`,
+      ],
+    }),
+    'zh-Hant': ({ reason }) => ({
+      subject: '你的校友電子證已被撤銷',
+      heading: '校友電子證已撤銷',
+      lead: ['校友事務處已撤銷你的校友電子證，原因如下：', reason],
+      notes: [
+        '此電子證及其校園通行二維碼已不能再使用。',
+        `如你認為有誤，請於辦公時間致電 (852) 2766 4117 / 2766 4102 或電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`,
+      ],
     }),
   },
 };

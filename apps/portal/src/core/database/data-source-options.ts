@@ -3,6 +3,9 @@ import { AuditEventEntity } from '../../admin/audit-event.entity.js';
 import { GraduateAwardEntity } from '../../alumni/graduate-award.entity.js';
 import { GraduateEntity } from '../../alumni/graduate.entity.js';
 import { StaffAccountEntity } from '../../admin/staff-account.entity.js';
+import { AlumniPrivilegeEntity } from '../../ecard/alumni-privilege.entity.js';
+import { EcardPhotoEntity } from '../../ecard/ecard-photo.entity.js';
+import { EcardEntity } from '../../ecard/ecard.entity.js';
 import { AlumniAccountEntity } from '../../identity/alumni-account.entity.js';
 import { OidcLoginStateEntity } from '../../identity/oidc-login-state.entity.js';
 import { OneTimeCodeEntity } from '../../identity/one-time-code.entity.js';
@@ -14,6 +17,7 @@ import { AchievementEntity } from '../../profile/achievement.entity.js';
 import { AlumniProfileEntity } from '../../profile/alumni-profile.entity.js';
 import { CareerEntryEntity } from '../../profile/career-entry.entity.js';
 import { EducationEntryEntity } from '../../profile/education-entry.entity.js';
+import { SigningKeyEntity } from '../../keys/signing-key.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every entity of the portal. Listed here (not globbed) so ESM builds, tests and the CLI see the same set. */
@@ -33,6 +37,10 @@ export const ENTITIES = [
   CareerEntryEntity,
   EducationEntryEntity,
   AchievementEntity,
+  SigningKeyEntity,
+  EcardEntity,
+  EcardPhotoEntity,
+  AlumniPrivilegeEntity,
 ];
 
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { KEY_PURPOSES, KEY_STATUSES, type KeyPurpose, type KeyStatus } from '../signing-key.entity.js';
+import type { KeyChangeRecord, KeyView, RotationResult } from '../keys.service.js';
+
+export class RotateKeysDto {
+  @ApiPropertyOptional({
+    description:
+      'Promote the next key now instead of waiting for the lead time and interval. Gates that have not synced since it was published refuse its passes until they sync. The old key is retired, not revoked: it stays trusted for the passes it signed.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class SigningKeyResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: KEY_PURPOSES })
+  purpose!: KeyPurpose;
+  @ApiProperty({ description: 'Key id carried in passes: hex of the first 8 bytes of SHA-256(public key)' })
+  kid!: string;
+  @ApiProperty({ enum: KEY_STATUSES })
+  status!: KeyStatus;
+  @ApiProperty({ description: 'Ed25519 public key, base64 (32 bytes)' })
+  publicKey!: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'First campus day (days since 1970-01-01, Hong Kong) it may sign for' })
+  notBeforeDay!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Last campus day it may sign for (set when retired)' })
+  notAfterDay!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Latest campus day a pass it signed is valid for' })
+  lastSignedDay!: number | null;
+  @ApiProperty()
+  createdAt!: string;
+  @ApiProperty({ nullable: true, type: String })
+  activatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  retiredAt!: string | null;
+}
+
+export class KeyChangeResponse {
+  @ApiProperty({ enum: ['created', 'activated', 'retired'] })
+  action!: KeyChangeRecord['action'];
+  @ApiProperty({ type: SigningKeyResponse })
+  key!: SigningKeyResponse;
+}
+
+export class RotationResponse {
+  @ApiProperty({ type: [KeyChangeResponse], description: 'What changed; empty when nothing was due' })
+  changes!: KeyChangeResponse[];
+}
+
+export function mapSigningKey(key: KeyView): SigningKeyResponse {
+  return {
+    id: key.id,
+    purpose: key.purpose,
+    kid: key.kid,
+    status: key.status,
+    publicKey: key.publicKey,
+    notBeforeDay: key.notBeforeDay,
+    notAfterDay: key.notAfterDay,
+    lastSignedDay: key.lastSignedDay,
+    createdAt: key.createdAt.toISOString(),
+    activatedAt: key.activatedAt?.toISOString() ?? null,
+    retiredAt: key.retiredAt?.toISOString() ?? null,
+  };
+}
+
+export function mapRotation(result: RotationResult): RotationResponse {
+  return { changes: result.changes.map((change) => ({ action: change.action, key: mapSigningKey(change.key) })) };
+}

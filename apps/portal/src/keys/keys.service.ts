@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { bytesToHex, campusDayOf, kidOf, type CampusDay, type PassSigner } from '@campuspass/pass-token';
+import { createNodeSigner, generateKeyPair } from '@campuspass/pass-token/node';
+import { AuditService } from '../admin/audit.service.js';
+import type { AuditActorType } from '../admin/audit-event.entity.js';
+import { parseKeyEncryptionKey, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/app-config.module.js';
+import { KeysException } from './keys.exception.js';
+import { openPrivateKey, sealPrivateKey } from './private-key-cipher.js';
+import { SigningKeyEntity, type KeyPurpose, type KeyStatus } from './signing-key.entity.js';
+import { SigningKeyRepository, type SigningKeyTransaction } from './signing-key.repository.js';
+
+const DAY_MS = 86_400_000;
+
+/** Who asked for a key change, for the audit log. */
+export interface KeyActor {
+  readonly type: Extract<AuditActorType, 'staff' | 'system'>;
+  readonly id?: string;
+  readonly ip?: string | null;
+}
+
+/** A signing key as shown to operators: never any private material. */
+export interface KeyView {
+  readonly id: string;
+  readonly purpose: KeyPurpose;
+  readonly kid: string;
+  readonly status: KeyStatus;
+  readonly publicKey: string;
+  readonly notBeforeDay: number | null;
+  readonly notAfterDay: number | null;
+  readonly lastSignedDay: number | null;
+  readonly createdAt: Date;
+  readonly activatedAt: Date | null;
+  readonly retiredAt: Date | null;
+}
+
+/** A pass-signing public key a gate must trust, as it goes into the gate bundle (fits pass-token's PassKey). */
+export interface PublishedPassKey {
+  readonly kid: string;
+  readonly status: Extract<KeyStatus, 'next' | 'active' | 'retired'>;
+  readonly publicKey: Uint8Array;
+  readonly notBeforeDay?: CampusDay;
+  readonly notAfterDay?: CampusDay;
+}
+
+/** A signer for the active key of a purpose. The private key stays inside `signer`. */
+export interface ActiveSigner {
+  readonly keyId: string;
+  readonly kid: string;
+  readonly signer: PassSigner;
+}
+
+export type KeyChangeAction = 'created' | 'activated' | 'retired';
+
+export interface KeyChangeRecord {
+  readonly action: KeyChangeAction;
+  readonly key: KeyView;
+}
+
+export interface RotationResult {
+  /** What changed, in order; empty when the keys were already as they should be. */
+  readonly changes: readonly KeyChangeRecord[];
+}
+
+export interface RotateOptions {
+  readonly now: Date;
+  /** Promote the next key now, even if it has not been published for the lead time. */
+  readonly force?: boolean;
+  readonly actor?: KeyActor;
+}
+
+const SYSTEM: KeyActor = { type: 'system', id: 'key-rotation' };
+
+export function mapKey(key: SigningKeyEntity): KeyView {
+  return {
+    id: key.id,
+    purpose: key.purpose,
+    kid: key.kid,
+    status: key.status,
+    publicKey: key.publicKey.toString('base64'),
+    notBeforeDay: key.notBeforeDay,
+    notAfterDay: key.notAfterDay,
+    lastSignedDay: key.lastSignedDay,
+    createdAt: key.createdAt,
+    activatedAt: key.activatedAt,
+    retiredAt: key.retiredAt,
+  };
+}
+
+/**
+ * Pass- and bundle-signing keys: rotation (next → active → retired), what a gate must trust, and signers.
+ * Decrypted keys live only in this service's memory, one PassSigner per key, and are never handed out raw.
+ */
+@Injectable()
+export class KeysService {
+  readonly #signers = new Map<string, PassSigner>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: SigningKeyRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(): Promise<KeyView[]> {
+    return (await this.repository.list()).map(mapKey);
+  }
+
+  /** Pass keys a gate must trust on `today`: next and active keys, and retired keys whose passes are still valid. */
+  async publishedKeys(today: CampusDay): Promise<PublishedPassKey[]> {
+    return (await this.repository.findPublishedPassKeys(today)).map((key) => ({
+      kid: key.kid,
+      status: key.status as PublishedPassKey['status'],
+      publicKey: new Uint8Array(key.publicKey),
+      ...(key.notBeforeDay === null ? {} : { notBeforeDay: key.notBeforeDay }),
+      ...(key.notAfterDay === null ? {} : { notAfterDay: key.notAfterDay }),
+    }));
+  }
+
+  /**
+   * The active key's signer. For passes, `forDay` is the campus day the pass is valid for: it is recorded on
+   * the key before the signer is returned, so a retired key stays published until that day has passed.
+   */
+  async activeSigner(purpose: 'pass', forDay: CampusDay): Promise<ActiveSigner>;
+  async activeSigner(purpose: 'bundle'): Promise<ActiveSigner>;
+  async activeSigner(purpose: KeyPurpose, forDay?: CampusDay): Promise<ActiveSigner> {
+    // A rotation may retire the key between the read and the record; then read the new active key.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const key = await this.repository.findByStatus(purpose, 'active');
+      if (!key) {
+        throw new KeysException(
+          'no-active-key',
+          `There is no active ${purpose}-signing key yet. Run "npm run portal -- keys:rotate" (or wait for the scheduled rotation) and try again.`,
+        );
+      }
+      if (purpose === 'pass') {
+        if (forDay === undefined || !Number.isSafeInteger(forDay) || forDay < 0) {
+          throw new TypeError('a pass signer needs the campus day the pass is valid for');
+        }
+        if (key.notBeforeDay !== null && forDay < key.notBeforeDay) {
+          throw new KeysException('key-state-conflict', `Key ${key.kid} may not sign passes for campus days before ${key.notBeforeDay}.`);
+        }
+        if (!(await this.repository.recordSigning(key.id, forDay))) continue;
+      }
+      return { keyId: key.id, kid: key.kid, signer: await this.signerFor(key) };
+    }
+    throw new KeysException('no-active-key', `The ${purpose}-signing key changed while it was being read. Try again.`);
+  }
+
+  /** The signer for gate bundles. */
+  bundleSigner(): Promise<ActiveSigner> {
+    return this.activeSigner('bundle');
+  }
+
+  /**
+   * One rotation step, safe to run any number of times and from several processes at once:
+   * - no active pass key: create one (first run) and a next key;
+   * - no next pass key: create one (published in the bundle, not yet signing);
+   * - the next key published for KEY_ROTATION_LEAD_DAYS and the active one signing for KEY_ROTATION_INTERVAL_DAYS
+   *   (or `force`): the next key becomes active, the active one retired, and a new next key is created.
+   * Also creates the bundle key on first run (bundle keys are not rotated automatically: gates pin them).
+   */
+  async rotate(options: RotateOptions): Promise<RotationResult> {
+    const { now } = options;
+    const today = campusDayOf(now);
+    const kek = this.kek();
+    const changes = await this.repository.withRotationLock(async (keys) => {
+      const changes: KeyChangeRecord[] = [];
+      if (!(await keys.findCurrent('bundle', 'active'))) {
+        changes.push({ action: 'created', key: mapKey(await this.createKey(keys, kek, 'bundle', 'active', now, null)) });
+      }
+      const active = await keys.findCurrent('pass', 'active');
+      let next = await keys.findCurrent('pass', 'next');
+      if (!active) {
+        changes.push({ action: 'created', key: mapKey(await this.createKey(keys, kek, 'pass', 'active', now, today)) });
+      } else if (next && (options.force || this.promotionDue(active, next, now))) {
+        changes.push(...(await this.promote(keys, active, next, now)));
+        next = null;
+      }
+      if (!next) {
+        changes.push({ action: 'created', key: mapKey(await this.createKey(keys, kek, 'pass', 'next', now, today)) });
+      }
+      return changes;
+    });
+    await this.auditChanges(changes, options.actor ?? SYSTEM, { force: options.force === true });
+    return { changes };
+  }
+
+  /**
+   * Takes a key out of use. A next key is withdrawn; an active pass key hands over to the next key (which must
+   * exist: run a rotation first). A retired key stays published until its passes have expired.
+   */
+  async retire(id: string, options: { now: Date; actor: KeyActor }): Promise<RotationResult> {
+    const changes = await this.repository.withRotationLock(async (keys) => {
+      const key = await keys.findById(id);
+      if (!key) throw new KeysException('key-not-found', 'There is no signing key with this id. Reload the key list.');
+      if (key.status === 'next') {
+        return [
+          { action: 'retired', key: mapKey(await keys.update(key.id, { status: 'retired', retiredAt: options.now })) },
+        ] as KeyChangeRecord[];
+      }
+      if (key.status !== 'active') {
+        throw new KeysException('key-state-conflict', `Key ${key.kid} is already ${key.status}; nothing was changed.`);
+      }
+      if (key.purpose === 'bundle') {
+        throw new KeysException(
+          'key-state-conflict',
+          'The bundle key is pinned on every enrolled gate and cannot be retired here; re-enrol the gates with a new bundle key instead.',
+        );
+      }
+      const next = await keys.findCurrent(key.purpose, 'next');
+      if (!next) {
+        throw new KeysException(
+          'key-state-conflict',
+          `Key ${key.kid} is the active key and there is no next key to take over. Run a rotation first, then retire it.`,
+        );
+      }
+      return this.promote(keys, key, next, options.now);
+    });
+    await this.auditChanges(changes, options.actor, { requested: 'retire' });
+    return { changes };
+  }
+
+  private promotionDue(active: SigningKeyEntity, next: SigningKeyEntity, now: Date): boolean {
+    const published = now.getTime() - next.createdAt.getTime() >= this.config.keys.rotationLeadDays * DAY_MS;
+    const signedLongEnough =
+      now.getTime() - (active.activatedAt ?? active.createdAt).getTime() >= this.config.keys.rotationIntervalDays * DAY_MS;
+    return published && signedLongEnough;
+  }
+
+  private async promote(
+    keys: SigningKeyTransaction,
+    active: SigningKeyEntity,
+    next: SigningKeyEntity,
+    now: Date,
+  ): Promise<KeyChangeRecord[]> {
+    const today = campusDayOf(now);
+    // The active row is locked (findCurrent … FOR UPDATE), so no signing can bump last_signed_day past this.
+    const retired = await keys.update(active.id, { status: 'retired', retiredAt: now, notAfterDay: active.lastSignedDay });
+    const activated = await keys.update(next.id, {
+      status: 'active',
+      activatedAt: now,
+      notBeforeDay: next.purpose === 'pass' ? Math.max(next.notBeforeDay ?? today, today) : null,
+    });
+    return [
+      { action: 'retired', key: mapKey(retired) },
+      { action: 'activated', key: mapKey(activated) },
+    ];
+  }
+
+  private async createKey(
+    keys: SigningKeyTransaction,
+    kek: Buffer,
+    purpose: KeyPurpose,
+    status: 'next' | 'active',
+    now: Date,
+    notBeforeDay: CampusDay | null,
+  ): Promise<SigningKeyEntity> {
+    const id = randomUUID();
+    const { seed, publicKey } = generateKeyPair();
+    const kid = bytesToHex(kidOf(publicKey));
+    try {
+      const sealed = sealPrivateKey(kek, seed, { keyId: id, purpose, kid });
+      return await keys.insert({ id, purpose, kid, publicKey, sealed, status, notBeforeDay, createdAt: now });
+    } finally {
+      seed.fill(0);
+    }
+  }
+
+  private async signerFor(key: SigningKeyEntity): Promise<PassSigner> {
+    const cached = this.#signers.get(key.id);
+    if (cached) return cached;
+    const sealed = await this.repository.findSealed(key.id);
+    if (!sealed) throw new KeysException('key-not-found', `Signing key ${key.kid} is gone.`);
+    const seed = openPrivateKey(this.kek(), sealed, { keyId: key.id, purpose: key.purpose, kid: key.kid });
+    let signer: PassSigner;
+    try {
+      signer = createNodeSigner(seed);
+    } finally {
+      seed.fill(0);
+    }
+    if (!Buffer.from(signer.publicKey).equals(key.publicKey)) {
+      throw new KeysException('key-decryption-failed', `Signing key ${key.kid} does not match its stored public key.`);
+    }
+    const frozen: PassSigner = Object.freeze({ publicKey: signer.publicKey, sign: (message: Uint8Array) => signer.sign(message) });
+    this.#signers.set(key.id, frozen);
+    return frozen;
+  }
+
+  private kek(): Buffer {
+    const text = this.config.keys.encryptionKey?.reveal();
+    const kek = text === undefined ? undefined : parseKeyEncryptionKey(text);
+    if (!kek) {
+      throw new KeysException('kek-missing', 'KEY_ENCRYPTION_KEY is not set or not a 32-byte key: signing keys cannot be used.');
+    }
+    return kek;
+  }
+
+  private async auditChanges(changes: readonly KeyChangeRecord[], actor: KeyActor, details: Record<string, unknown>): Promise<void> {
+    for (const change of changes) {
+      await this.audit.record({
+        actorType: actor.type,
+        actorId: actor.id ?? null,
+        action: `keys.${change.action === 'created' ? 'create' : change.action === 'activated' ? 'activate' : 'retire'}`,
+        targetType: 'signing-key',
+        targetId: change.key.id,
+        outcome: 'success',
+        ip: actor.ip ?? null,
+        details: { ...details, purpose: change.key.purpose, kid: change.key.kid, status: change.key.status },
+      });
+    }
+  }
+}
