@@ -260,6 +260,9 @@ describe('alumni web app against the real portal', () => {
     const methods = (await (await page.request.get(web.url('/api/auth/staff/methods'))).json()) as { password: boolean; oidc: boolean };
     await page.goto(web.url('/staff/sign-in?error=staff-account-not-found'));
     await page.getByRole('alert').getByText('Your university account is not linked to an active CampusPass staff account').waitFor();
+    // The methods load after the page: wait for what they switch on before counting what they leave off.
+    if (methods.password) await page.getByLabel('Password').waitFor();
+    if (methods.oidc) await page.getByRole('link', { name: 'Sign in with the university account' }).waitFor();
     expect(await page.getByLabel('Password').count()).toBe(methods.password ? 1 : 0);
     expect(await page.getByRole('link', { name: 'Sign in with the university account' }).count()).toBe(methods.oidc ? 1 : 0);
 
