@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { PassesModule } from './passes/passes.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 
 export interface AppModuleOptions {
@@ -36,6 +37,7 @@ export class AppModule {
         ProfileModule,
         KeysModule,
         EcardModule,
+        PassesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

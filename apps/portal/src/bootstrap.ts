@@ -11,6 +11,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { PinoNestLogger } from './core/logging/logger.js';
 import { serveWebApp } from './core/http/web-app.middleware.js';
+import { maskGuestLinkTokens } from './passes/guest-links.js';
 
 export async function createHttpApp(config: AppConfig, logger: Logger, options: { workers: boolean }): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
@@ -34,7 +35,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
         req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          // Guest links carry a bearer token in the path: never keep it in the access log.
+          url: maskGuestLinkTokens(request.url),
           remoteAddress: request.remoteAddress,
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),

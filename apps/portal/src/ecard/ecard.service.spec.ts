@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { AuditService } from '../admin/audit.service.js';
 import type { MailService } from '../mail/mail.service.js';
+import type { PassesService } from '../passes/passes.service.js';
 import { EcardException } from './ecard.exception.js';
 import type { EcardRepository, HolderRecord } from './ecard.repository.js';
 import { EcardService, isBonaFideGraduate, isContactComplete } from './ecard.service.js';
@@ -27,6 +28,7 @@ function service(holder: HolderRecord | null) {
     repository as unknown as EcardRepository,
     audit as unknown as AuditService,
     mail as unknown as MailService,
+    { revokeForEcard: jest.fn(async () => []) } as unknown as PassesService,
   );
   return { ecards, repository };
 }

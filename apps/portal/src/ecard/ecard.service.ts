@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../admin/audit.service.js';
 import { MailService } from '../mail/mail.service.js';
+import { PassesService } from '../passes/passes.service.js';
 import type { MailLocale } from '../mail/mail-templates.js';
 import type { AlumniPrivilegeEntity } from './alumni-privilege.entity.js';
 import type { EcardPhotoEntity } from './ecard-photo.entity.js';
@@ -53,6 +54,7 @@ export class EcardService {
     private readonly repository: EcardRepository,
     private readonly audit: AuditService,
     private readonly mail: MailService,
+    private readonly passes: PassesService,
   ) {}
 
   async getCard(accountId: string, locale: MailLocale | undefined): Promise<EcardResponse> {
@@ -154,6 +156,7 @@ export class EcardService {
     const ecard = await this.repository.setStatus(ecardId, 'active', { status: 'revoked', revokedAt: now, revocationReason: reason }, now);
     if (!ecard) return this.refuseStatusChange(ecardId, 'revoked', actor, 'ecard.revoke');
     await this.recordStaff(actor, 'ecard.revoke', String(ecardId), { reason });
+    await this.passes.revokeForEcard(ecardId, reason, { type: 'staff', id: actor.staffId, ip: actor.ip });
     await this.notify(ecard.accountId, 'ecard-revoked', reason);
     return mapAdminEcard(ecard);
   }

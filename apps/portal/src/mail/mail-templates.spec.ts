@@ -1,5 +1,6 @@
 import {
   escapeHtml,
+  GUEST_PASS_QR_CID,
   isMailTemplateData,
   MAIL_CONTACT_EMAIL,
   MAIL_LOCALES,
@@ -18,6 +19,13 @@ const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
   'email-changed': { newEmail: 'c***@example.net' },
   'photo-rejected': { reason: 'The photo is blurred <b>too much</b>' },
   'ecard-revoked': { reason: 'Not a graduate & record withdrawn' },
+  'guest-pass': {
+    guestName: 'Chan <Tai> Man',
+    date: 'Friday, 27 November 2026',
+    purpose: 'Visit',
+    link: 'https://alumni.example.edu/g/abc_DEF-123',
+    qrText: 'CP1:6BFOXN*TS0BI',
+  },
 };
 
 const CODE_TEMPLATES = ['sign-in-code', 'email-verification-code', 'staff-sign-in-code'] as const;
@@ -33,6 +41,7 @@ describe('mail templates', () => {
       'email-changed',
       'email-registered',
       'email-verification-code',
+      'guest-pass',
       'photo-rejected',
       'sign-in-code',
       'staff-sign-in-code',
@@ -53,7 +62,10 @@ describe('mail templates', () => {
   });
 
   it.each(cases)('%s (%s) loads nothing remote and styles inline only', (template, locale) => {
-    const { html } = render(template, locale);
+    // The guest pass's only image is its attached QR code (cid:) and its only URL the guest link.
+    const html = render(template, locale)
+      .html.replace(`<a href="${SAMPLE['guest-pass'].link}"`, '<a')
+      .replace(/<img src="cid:[^"]+"/, '');
     expect(html).not.toMatch(/<img|<link|<script|<style|url\(|https?:\/\//i);
     expect(html).toMatch(/<table role="presentation"/);
   });
@@ -118,6 +130,22 @@ describe('mail templates', () => {
       expect(mail.html).not.toContain('<b>face');
       expect(mail.text).toMatch(locale === 'en' ? /Alumni eCard/ : /校友電子證/);
     }
+  });
+
+  it('guest-pass shows the guest, the date in words, the inline QR (by Content-ID) and the link, in both languages', () => {
+    for (const locale of MAIL_LOCALES) {
+      const mail = render('guest-pass', locale);
+      expect(mail.inlineQr).toEqual({ cid: GUEST_PASS_QR_CID, qrText: SAMPLE['guest-pass'].qrText });
+      expect(mail.html).toContain(`<img src="cid:${GUEST_PASS_QR_CID}"`);
+      expect(mail.html).toContain('href="https://alumni.example.edu/g/abc_DEF-123"');
+      expect(mail.html).toContain('Chan &lt;Tai&gt; Man');
+      expect(mail.html).not.toContain('<Tai>');
+      expect(mail.text).toContain('Chan <Tai> Man');
+      expect(mail.text).toContain('https://alumni.example.edu/g/abc_DEF-123');
+      expect(mail.subject).toContain('Friday, 27 November 2026');
+      expect(mail.text).toMatch(locale === 'en' ? /turnstile/ : /閘機/);
+    }
+    expect(render('sign-in-code', 'en').inlineQr).toBeUndefined();
   });
 
   it('escapes the five HTML-significant characters', () => {

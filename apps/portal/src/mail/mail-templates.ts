@@ -23,6 +23,8 @@ export interface MailTemplateData {
   'photo-rejected': { reason: string };
   /** The AAO revoked the eCard. */
   'ecard-revoked': { reason: string };
+  /** A guest's campus access pass, shared by the inviting alumnus (FAQ 21): QR inline (CID image) and the link. */
+  'guest-pass': { guestName: string; date: string; purpose: string; link: string; qrText: string };
 }
 
 export type MailTemplateName = keyof MailTemplateData;
@@ -38,6 +40,7 @@ export const MAIL_TEMPLATE_FIELDS: {
   'email-changed': { newEmail: 'string' },
   'photo-rejected': { reason: 'string' },
   'ecard-revoked': { reason: 'string' },
+  'guest-pass': { guestName: 'string', date: 'string', purpose: 'string', link: 'string', qrText: 'string' },
 };
 
 export const MAIL_TEMPLATE_NAMES = Object.keys(MAIL_TEMPLATE_FIELDS) as MailTemplateName[];
@@ -64,7 +67,12 @@ export interface RenderedMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** A QR code the HTML shows inline as `cid:<cid>`: the sender attaches it as a PNG with that Content-ID. */
+  readonly inlineQr?: { readonly cid: string; readonly qrText: string };
 }
+
+/** Content-ID of the inline QR image of a guest-pass email. */
+export const GUEST_PASS_QR_CID = 'guest-pass-qr@campuspass';
 
 /** Whom people write to when something does not work (FAQ 6 and 25). */
 export const MAIL_CONTACT_EMAIL = 'alumni@polyu.edu.hk';
@@ -79,6 +87,10 @@ interface MailCopy {
   readonly code?: string;
   /** Paragraphs after the code. */
   readonly notes: readonly string[];
+  /** A QR code shown inline (HTML only) after the lead, with its alternative text. */
+  readonly qr?: { readonly qrText: string; readonly alt: string };
+  /** A link after the lead: a button in HTML, `label: url` in text. */
+  readonly link?: { readonly url: string; readonly label: string };
 }
 
 /** Words shared by every message of one language. */
@@ -254,13 +266,39 @@ const TEMPLATES: { readonly [T in MailTemplateName]: Record<MailLocale, CopyFunc
       ],
     }),
   },
+  'guest-pass': {
+    en: ({ guestName, date, purpose, link, qrText }) => ({
+      subject: `Your PolyU campus access QR code for ${date}`,
+      heading: `Campus access for ${guestName}`,
+      lead: [`Dear ${guestName},`, `A PolyU alumnus has invited you to the campus on ${date} (purpose: ${purpose}).`],
+      qr: { qrText, alt: `Campus access QR code for ${guestName}, ${date}` },
+      link: { url: link, label: 'Open your campus access QR code' },
+      notes: [
+        'At the campus entrance, scan this QR code at the turnstile. It is valid on that day only.',
+        'If the image does not show, open the link above on your phone: it shows the same QR code.',
+      ],
+    }),
+    'zh-Hant': ({ guestName, date, purpose, link, qrText }) => ({
+      subject: `你於${date}的理大校園通行二維碼`,
+      heading: `${guestName}的校園通行證`,
+      lead: [`${guestName}您好：`, `一位理大校友邀請您於${date}到訪校園（目的：${purpose}）。`],
+      qr: { qrText, alt: `${guestName}於${date}的校園通行二維碼` },
+      link: { url: link, label: '打開你的校園通行二維碼' },
+      notes: ['請在校園入口的閘機掃描此二維碼，只限當日有效。', '如未能顯示圖片，請以手機打開上面的連結：會顯示相同的二維碼。'],
+    }),
+  },
 };
 
 /** Renders one template in one language: subject, text body and HTML body. */
 export function renderMail<T extends MailTemplateName>(template: T, locale: MailLocale, data: MailTemplateData[T]): RenderedMail {
   const common = COMMON[locale];
   const copy = (TEMPLATES[template][locale] as CopyFunction<T>)(data, common);
-  return { subject: copy.subject, text: renderText(copy, common), html: renderHtml(copy, common, locale) };
+  return {
+    subject: copy.subject,
+    text: renderText(copy, common),
+    html: renderHtml(copy, common, locale),
+    ...(copy.qr ? { inlineQr: { cid: GUEST_PASS_QR_CID, qrText: copy.qr.qrText } } : {}),
+  };
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -273,6 +311,7 @@ function renderText(copy: MailCopy, common: LocaleCommon): string {
   const blocks = [
     copy.heading,
     ...copy.lead,
+    ...(copy.link === undefined ? [] : [`${copy.link.label}:\n${copy.link.url}`]),
     ...(copy.code === undefined ? [] : [`    ${copy.code}`]),
     ...copy.notes,
     `--\n${common.contact}\n${common.footer}`,
@@ -280,8 +319,8 @@ function renderText(copy: MailCopy, common: LocaleCommon): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-// Mail clients ignore <style> and external sheets unevenly: every style is inline. No images, no remote
-// resources; colours meet WCAG AA contrast on their backgrounds.
+// Mail clients ignore <style> and external sheets unevenly: every style is inline. No remote resources (the
+// only image is an attached QR code, by Content-ID); colours meet WCAG AA contrast on their backgrounds.
 const FONT =
   "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'PingFang HK', 'Noto Sans TC', 'Microsoft JhengHei', sans-serif";
 const STYLE = {
@@ -297,6 +336,9 @@ const STYLE = {
   code: "margin:0 0 16px;padding:12px 16px;background-color:#f8ecee;border-radius:8px;font-family:'SFMono-Regular', Consolas, 'Liberation Mono', Menlo, monospace;font-size:32px;font-weight:700;letter-spacing:6px;text-align:center;color:#6b1423;",
   footer: `padding:16px 24px;border-top:1px solid #e2ddd7;font-family:${FONT};font-size:14px;line-height:1.5;color:#55525c;`,
   footerParagraph: 'margin:0 0 8px;',
+  qr: 'margin:0 0 16px;text-align:center;',
+  button:
+    'display:inline-block;padding:12px 20px;background-color:#8c1d2f;color:#ffffff;border-radius:8px;text-decoration:none;font-weight:600;',
 } as const;
 
 function renderHtml(copy: MailCopy, common: LocaleCommon, locale: MailLocale): string {
@@ -305,6 +347,14 @@ function renderHtml(copy: MailCopy, common: LocaleCommon, locale: MailLocale): s
     copy.code === undefined
       ? ''
       : `<p style="${STYLE.codeLabel}">${escapeHtml(common.codeLabel)}</p>\n<p style="${STYLE.code}">${escapeHtml(copy.code)}</p>`;
+  const qr =
+    copy.qr === undefined
+      ? ''
+      : `<p style="${STYLE.qr}"><img src="cid:${GUEST_PASS_QR_CID}" width="240" height="240" alt="${escapeHtml(copy.qr.alt)}"></p>`;
+  const link =
+    copy.link === undefined
+      ? ''
+      : `<p style="${STYLE.qr}"><a href="${escapeHtml(copy.link.url)}" style="${STYLE.button}">${escapeHtml(copy.link.label)}</a></p>`;
   return `<!DOCTYPE html>
 <html lang="${locale}">
 <head>
@@ -320,7 +370,7 @@ function renderHtml(copy: MailCopy, common: LocaleCommon, locale: MailLocale): s
 <tr><td style="${STYLE.band}">${escapeHtml(common.brand)}</td></tr>
 <tr><td style="${STYLE.content}">
 <h1 style="${STYLE.heading}">${escapeHtml(copy.heading)}</h1>
-${[...copy.lead.map(paragraph), code, ...copy.notes.map(paragraph)].filter(Boolean).join('\n')}
+${[...copy.lead.map(paragraph), qr, link, code, ...copy.notes.map(paragraph)].filter(Boolean).join('\n')}
 </td></tr>
 <tr><td style="${STYLE.footer}">
 <p style="${STYLE.footerParagraph}">${escapeHtml(common.contact)}</p>

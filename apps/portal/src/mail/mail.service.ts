@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import QRCode from 'qrcode';
 import { QueueName } from '@campuspass/contracts';
 import { JobQueue } from '../core/queue/job-queue.service.js';
 import { isQueueUnavailableError } from '../core/queue/queue.errors.js';
@@ -96,9 +97,20 @@ export class MailService {
    * @throws MailDeliveryError when the mail server fails (the job retries it)
    */
   async deliver(message: MailMessage, via: 'queue' | 'direct' | 'catcher'): Promise<void> {
-    const rendered = renderMail(message.template, message.locale, message.data);
+    const { inlineQr, ...rendered } = renderMail(message.template, message.locale, message.data);
+    // The QR image is drawn here, not queued: the job keeps only the QR text.
+    const inlineImages = inlineQr
+      ? [
+          {
+            cid: inlineQr.cid,
+            filename: 'campus-access-qr.png',
+            contentType: 'image/png',
+            content: await QRCode.toBuffer(inlineQr.qrText, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 }),
+          },
+        ]
+      : [];
     try {
-      await this.transport.send({ to: message.to, ...rendered });
+      await this.transport.send({ to: message.to, ...rendered, ...(inlineImages.length ? { inlineImages } : {}) });
     } catch (error) {
       throw new MailDeliveryError(error);
     }

@@ -9,6 +9,13 @@ export interface OutgoingMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** Inline images referenced from the HTML as `cid:<cid>`. */
+  readonly inlineImages?: readonly {
+    readonly cid: string;
+    readonly filename: string;
+    readonly content: Buffer;
+    readonly contentType: string;
+  }[];
 }
 
 /** Named timeouts: a mail server that does not answer fails the attempt (and the job retries) instead of hanging. */
@@ -31,6 +38,9 @@ export class MailTransport implements OnApplicationShutdown {
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      ...(mail.inlineImages?.length
+        ? { attachments: mail.inlineImages.map((image) => ({ ...image, contentDisposition: 'inline' as const })) }
+        : {}),
       // Hint to mail servers that this is automatic (RFC 3834): no auto-replies, no vacation notices.
       headers: { 'Auto-Submitted': 'auto-generated' },
     });

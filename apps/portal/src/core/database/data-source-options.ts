@@ -18,6 +18,8 @@ import { AlumniProfileEntity } from '../../profile/alumni-profile.entity.js';
 import { CareerEntryEntity } from '../../profile/career-entry.entity.js';
 import { EducationEntryEntity } from '../../profile/education-entry.entity.js';
 import { SigningKeyEntity } from '../../keys/signing-key.entity.js';
+import { GuestPolicyEntity } from '../../passes/guest-policy.entity.js';
+import { PassEntity } from '../../passes/pass.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every entity of the portal. Listed here (not globbed) so ESM builds, tests and the CLI see the same set. */
@@ -41,6 +43,8 @@ export const ENTITIES = [
   EcardEntity,
   EcardPhotoEntity,
   AlumniPrivilegeEntity,
+  PassEntity,
+  GuestPolicyEntity,
 ];
 
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

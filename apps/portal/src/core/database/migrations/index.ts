@@ -5,6 +5,7 @@ import { Profile1764220000000 } from './1764220000000-profile.js';
 import { Identity21764230000000 } from './1764230000000-identity-2.js';
 import { SigningKeys1764240000000 } from './1764240000000-signing-keys.js';
 import { Ecard1764250000000 } from './1764250000000-ecard.js';
+import { Passes1764260000000 } from './1764260000000-passes.js';
 
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Identity21764230000000,
   SigningKeys1764240000000,
   Ecard1764250000000,
+  Passes1764260000000,
 ];
