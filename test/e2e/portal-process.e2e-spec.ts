@@ -25,6 +25,18 @@ describe('the portal as a process (npm start entry point)', () => {
     }
   });
 
+  it('serves the service worker uncached and hashed assets for a year', async () => {
+    const worker = await fetch(`${portal.baseUrl}/sw.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('cache-control')).toBe('no-cache');
+    const shell = await (await fetch(`${portal.baseUrl}/`, { headers: { accept: 'text/html' } })).text();
+    const asset = /\/assets\/[^"]+\.js/.exec(shell)?.[0];
+    expect(asset).toBeDefined();
+    const response = await fetch(`${portal.baseUrl}${asset}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toContain('max-age=31536000');
+  });
+
   it('writes JSON log lines and never the database password', () => {
     const lines = portal.process
       .output()

@@ -164,3 +164,40 @@ export async function createStaff(web: WebPortal, staff: { email: string; name: 
   if (result.code !== 0 || !password) throw new Error(`staff:create exited with ${result.code}:\n${result.output}`);
   return password;
 }
+
+/** Contact details that complete the profile for the eCard (FAQ 19: a phone and a country or region). */
+export const COMPLETE_CONTACT = {
+  additionalEmails: [],
+  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
+  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
+  preferredLanguage: 'en',
+  newsConsent: false,
+} as const;
+
+/** Saves contact details through the profile API as the signed-in page (its cookies and CSRF token). */
+export async function setContactByApi(page: Page, contact: Record<string, unknown> = COMPLETE_CONTACT): Promise<void> {
+  const origin = new URL(page.url()).origin;
+  const csrf = (await page.context().cookies(origin)).find((cookie) => cookie.name === 'cp_csrf')?.value;
+  if (!csrf) throw new Error('setContactByApi: the page is not signed in (no cp_csrf cookie)');
+  const profile = await page.request.get(`${origin}/api/profile`, { headers: { accept: 'application/json' } });
+  const { contact: current } = (await profile.json()) as { contact: { version: number } };
+  const response = await page.request.put(`${origin}/api/profile/contact`, {
+    headers: { accept: 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
+    data: { ...contact, version: current.version },
+  });
+  if (!response.ok()) throw new Error(`PUT /api/profile/contact answered ${response.status()}: ${await response.text()}`);
+}
+
+/** Signs a staff member in through the staff sign-in page (password, then the emailed code), landing on `next`. */
+export async function signInStaff(web: WebPortal, page: Page, staff: { email: string; password: string }, next: string): Promise<void> {
+  await page.goto(web.url(next));
+  await page.waitForURL(`**/staff/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email address').fill(staff.email);
+  await page.getByLabel('Password').fill(staff.password);
+  const seen = web.smtp.messages.length;
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const code = extractCode(await web.smtp.waitForMessage(staff.email, 15_000, { after: seen }));
+  await page.getByLabel('6-digit code').fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`**${next}`);
+}

@@ -1,8 +1,11 @@
 import type { ComponentType } from 'react';
 import { AppShell } from './layout/app-shell.js';
 import { DevMailboxPage } from './pages/dev-mailbox-page.js';
+import { EcardPage } from './pages/ecard-page.js';
+import { EcardReviewsPage } from './pages/ecard-reviews-page.js';
 import { HomePage } from './pages/home-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { PrivilegesPage } from './pages/privileges-page.js';
 import { ProfilePage } from './pages/profile-page.js';
 import { RegisterEmailPage } from './pages/register-email-page.js';
 import { RegistryImportPage } from './pages/registry-import-page.js';
@@ -15,8 +18,11 @@ const ROUTES: Readonly<Record<string, ComponentType>> = {
   '/sign-in': SignInPage,
   '/register-email': RegisterEmailPage,
   '/profile': ProfilePage,
+  '/ecard': EcardPage,
   '/staff/sign-in': StaffSignInPage,
   '/admin/registry': RegistryImportPage,
+  '/admin/ecard-reviews': EcardReviewsPage,
+  '/admin/privileges': PrivilegesPage,
   '/dev/mailbox': DevMailboxPage,
 };
 

@@ -4,6 +4,7 @@ import { I18nextProvider } from 'react-i18next';
 import { App } from './app.js';
 import { createI18n } from './i18n/i18n.js';
 import { browserStorage, detectLanguage, isLanguage, readStoredLanguage } from './i18n/language.js';
+import { registerServiceWorker } from './pwa/register-service-worker.js';
 import { SessionProvider } from './session/session-context.js';
 import './styles.css';
 
@@ -32,3 +33,6 @@ createRoot(container).render(
     </I18nextProvider>
   </StrictMode>,
 );
+
+// Production builds only: in development a service worker would serve stale modules to Vite's dev server.
+if (import.meta.env.PROD) registerServiceWorker();

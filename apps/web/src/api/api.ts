@@ -1,6 +1,8 @@
 import { navigate } from '../router/router.js';
 import { ApiClient } from './client.js';
 import { identityApi } from './identity.js';
+import { ecardApi } from './ecard.js';
+import { passesApi } from './passes.js';
 import { profileApi } from './profile.js';
 
 /** Where to come back to after signing in: a path on this site only (never another origin). */
@@ -25,3 +27,5 @@ export const api = new ApiClient({
 
 export const identity = identityApi(api);
 export const profile = profileApi(api);
+export const ecard = ecardApi(api);
+export const passes = passesApi(api);

@@ -27,6 +27,20 @@ const TRANSLATED_CODES = [
   'oidc-email-unverified',
   'staff-account-not-found',
   'identity-provider-unavailable',
+  'photo-too-large',
+  'photo-unsupported-type',
+  'photo-not-an-image',
+  'photo-unreadable',
+  'photo-too-many-pixels',
+  'photo-too-small',
+  'photo-missing',
+  'contact-incomplete',
+  'not-in-registry',
+  'ecard-revoked',
+  'review-not-pending',
+  'ecard-not-found',
+  'ecard-state-conflict',
+  'privilege-not-found',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED_CODES)[number];
 

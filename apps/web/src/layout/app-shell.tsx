@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, usePathname } from '../router/router.js';
 import { AccountMenu } from './account-menu.js';
 import { LanguageSwitcher } from './language-switcher.js';
+import { SiteNav } from './site-nav.js';
 
 export const PAGE_HEADING_ID = 'page-heading';
 
@@ -39,6 +40,7 @@ export function AppShell({ children }: { readonly children: ReactNode }) {
             <LanguageSwitcher />
           </div>
         </div>
+        <SiteNav />
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
         {children}

@@ -73,6 +73,14 @@ function MyProfile() {
 
   const specs = useProfileSpecs();
 
+  // A link to a section (/profile#contact, e.g. from the eCard page) scrolls there once the profile is shown.
+  const ready = state.kind === 'ready';
+  useEffect(() => {
+    if (!ready || !window.location.hash) return;
+    const section = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    section?.scrollIntoView();
+  }, [ready]);
+
   if (state.kind === 'loading') {
     return (
       <div className="content page">

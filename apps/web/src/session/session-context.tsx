@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, identity } from '../api/api.js';
 import type { Role, Session } from '../api/identity.js';
+import { forgetOfflineData } from '../pwa/register-service-worker.js';
 
 export type SessionState =
   | { readonly status: 'loading' }
@@ -56,6 +57,8 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     try {
       await identity.signOut();
     } finally {
+      // The eCard kept for offline use belongs to this person: a shared phone must not show it to the next one.
+      await forgetOfflineData();
       api.setCsrfToken(undefined);
       setState({ status: 'ready', session: { authenticated: false } });
     }

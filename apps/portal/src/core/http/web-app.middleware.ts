@@ -15,7 +15,14 @@ export function serveWebApp(app: NestExpressApplication, distDir: string): void 
   const index = path.join(root, 'index.html');
   if (existsSync(root)) {
     app.useStaticAssets(path.join(root, 'assets'), { prefix: '/assets', immutable: true, maxAge: '365d', fallthrough: false });
-    app.useStaticAssets(root, { index: false, maxAge: '1h' });
+    app.useStaticAssets(root, {
+      index: false,
+      maxAge: '1h',
+      // The service worker must be re-checked at every load, or a stale one keeps serving an old app.
+      setHeaders: (response, file) => {
+        if (path.basename(file) === 'sw.js') response.setHeader('Cache-Control', 'no-cache');
+      },
+    });
   }
   app.use((request: Request, response: Response, next: NextFunction) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || SERVER_PATHS.test(request.path) || !request.accepts('html')) {

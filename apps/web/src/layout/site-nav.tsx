@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from '../router/router.js';
+import { useSession } from '../session/session-context.js';
+
+/** The pages a signed-in person uses, by role: alumni their profile and eCard, AAO admins their tools. */
+export function SiteNav() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  if (state.status !== 'ready' || !state.session.authenticated || !state.session.subject) return null;
+  const roles = state.session.subject.roles;
+  const links: Array<{ to: string; label: string }> = [];
+  if (roles.includes('alumnus')) links.push({ to: '/ecard', label: t('nav.ecard') }, { to: '/profile', label: t('nav.profile') });
+  if (roles.includes('aao-admin')) {
+    links.push(
+      { to: '/admin/ecard-reviews', label: t('nav.reviews') },
+      { to: '/admin/privileges', label: t('nav.privileges') },
+      { to: '/admin/registry', label: t('nav.registry') },
+    );
+  }
+  if (links.length === 0) return null;
+  return (
+    <nav className="site-nav" aria-label={t('nav.label')}>
+      <ul className="site-nav__list">
+        {links.map((link) => (
+          <li key={link.to}>
+            <Link to={link.to} className="site-nav__link">
+              {link.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
