@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
+import { staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { AuditService } from '../admin/audit.service.js';
@@ -32,14 +33,7 @@ describe('Registry upload by AAO admins (PostgreSQL, real HTTP app)', () => {
   const server = () => portal.app.getHttpServer();
   const graduates = async () => Number((await portal.app.get(DataSource).query(`SELECT count(*)::int AS n FROM graduate`))[0].n as number);
 
-  async function staffSignIn(email: string): Promise<Session> {
-    const agent = request.agent(server());
-    const after = smtp.messages.length;
-    const start = await agent.post('/api/auth/staff/start').send({ email, password: PASSWORD }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(email, 10_000, { after }));
-    const verified = await agent.post('/api/auth/staff/verify').send({ requestId: start.body.requestId, code }).expect(200);
-    return { agent, csrf: verified.body.csrfToken as string };
-  }
+  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
 
   async function alumnusSignIn(): Promise<Session> {
     const agent = request.agent(server());

@@ -6,8 +6,9 @@ import sharp from 'sharp';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
+import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
-import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { AuditService } from '../admin/audit.service.js';
 import { StaffService } from '../admin/staff.service.js';
 import { RegistryService } from '../alumni/registry.service.js';
@@ -74,27 +75,9 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
   const today = () => campusDayOf(Date.now());
   const isoIn = (days: number) => campusDayToIsoDate(today() + days);
 
-  async function registerAndSignIn(person: typeof ALICE): Promise<Session> {
-    const agent = request.agent(server());
-    const identified = await agent
-      .post('/api/auth/register/identify')
-      .send({ surname: person.surname, givenName: person.givenName, dateOfBirth: person.dateOfBirth })
-      .expect(200);
-    const after = smtp.messages.length;
-    await agent.post('/api/auth/register/email').send({ ticket: identified.body.ticket }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(person.email, 10_000, { after }));
-    const verified = await agent.post('/api/auth/register/verify').send({ ticket: identified.body.ticket, code }).expect(200);
-    return { agent, csrf: verified.body.csrfToken as string };
-  }
+  const registerAndSignIn = (person: typeof ALICE): Promise<Session> => signInByRegistration(server(), smtp, person);
 
-  async function staffSignIn(email: string): Promise<Session> {
-    const agent = request.agent(server());
-    const after = smtp.messages.length;
-    const start = await agent.post('/api/auth/staff/start').send({ email, password: PASSWORD }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(email, 10_000, { after }));
-    const verified = await agent.post('/api/auth/staff/verify').send({ requestId: start.body.requestId, code }).expect(200);
-    return { agent, csrf: verified.body.csrfToken as string };
-  }
+  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
 
   async function activateEcard(session: Session, seed: number): Promise<void> {
     await session.agent.put('/api/profile/contact').set('X-CSRF-Token', session.csrf).send(CONTACT).expect(200);

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
+import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
-import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { StaffService } from '../admin/staff.service.js';
 import { RegistryService } from '../alumni/registry.service.js';
 import { currentYear, currentYearMonth } from './dto/profile-validators.js';
@@ -42,30 +43,9 @@ describe('My Profile (PostgreSQL, real HTTP app, signed-in alumni)', () => {
   let bob: Session;
   const server = () => portal.app.getHttpServer();
 
-  /** Register Email with the email on record, as identity's registration spec does: identify, choose, code. */
-  async function registerAndSignIn(person: typeof ALICE): Promise<Session> {
-    const agent = request.agent(server());
-    const identified = await agent.post('/api/auth/register/identify').send({
-      surname: person.surname,
-      givenName: person.givenName,
-      dateOfBirth: person.dateOfBirth,
-    });
-    expect(identified.status).toBe(200);
-    const after = smtp.messages.length;
-    await agent.post('/api/auth/register/email').send({ ticket: identified.body.ticket }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(person.email, 10_000, { after }));
-    const verified = await agent.post('/api/auth/register/verify').send({ ticket: identified.body.ticket, code }).expect(200);
-    return { agent, csrf: verified.body.csrfToken as string };
-  }
+  const registerAndSignIn = (person: typeof ALICE): Promise<Session> => signInByRegistration(server(), smtp, person);
 
-  async function staffSignIn(email: string): Promise<Session> {
-    const agent = request.agent(server());
-    const after = smtp.messages.length;
-    const start = await agent.post('/api/auth/staff/start').send({ email, password: PASSWORD }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(email, 10_000, { after }));
-    const verified = await agent.post('/api/auth/staff/verify').send({ requestId: start.body.requestId, code }).expect(200);
-    return { agent, csrf: verified.body.csrfToken as string };
-  }
+  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
 
   const send = (session: Session, method: 'post' | 'put' | 'delete', url: string, body?: object) => {
     const call = session.agent[method](url).set('X-CSRF-Token', session.csrf);
