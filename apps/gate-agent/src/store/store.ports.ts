@@ -1,0 +1,59 @@
+import type { GateEvent } from '@campuspass/contracts';
+
+// The gate's durable state, as the rest of the agent sees it. The SQLite adapter (better-sqlite3, WAL,
+// synchronous=FULL) implements all of these; every method returns only after the write is durable, so a decision
+// recorded here survives a power cut before the relay moves. Synchronous on purpose: a decision never waits on I/O
+// scheduling, and better-sqlite3 is synchronous.
+
+/** Anti-passback and single-use state, changed only on a confirmed passage (or a grant where no sensor exists). */
+export interface PassUsage {
+  readonly passId: string;
+  readonly firstPassageAt: Date;
+  readonly lastPassageAt: Date;
+  readonly passages: number;
+}
+
+export interface UsageStore {
+  get(passId: string): PassUsage | undefined;
+  recordPassage(passId: string, campusDay: number, at: Date): PassUsage;
+  /** Drops usage of campus days before `campusDay` (their passes have expired). Returns rows removed. */
+  pruneBefore(campusDay: number): number;
+}
+
+/** The verified bundle state the gate decides with (JSON of the applied full bundle plus deltas). */
+export interface BundleStateStore {
+  load(): { readonly version: number; readonly stateJson: string } | undefined;
+  save(version: number, stateJson: string): void;
+}
+
+/** The last time the gate trusted its clock (NTP or signed portal time): the clock never goes back past it. */
+export interface ClockStateStore {
+  lastTrustedTime(): Date | undefined;
+  saveTrustedTime(at: Date): void;
+}
+
+export interface OutboxEntry {
+  readonly sequence: number;
+  readonly event: GateEvent;
+  readonly attempts: number;
+}
+
+export interface OutboxStatus {
+  readonly pending: number;
+  readonly capacity: number;
+  /** pending / capacity, 0–1: the agent alerts above its configured threshold. */
+  readonly fill: number;
+  readonly oldestPendingAt: Date | undefined;
+}
+
+/** Events waiting to reach the portal. `append` is the durable commit of a decision. */
+export interface OutboxStore {
+  /** Assigns the next per-gate sequence number and stores the event; throws `OutboxFullError` when at capacity. */
+  append(event: Omit<GateEvent, 'sequence'>): GateEvent;
+  /** Oldest pending events first. */
+  peek(limit: number): readonly OutboxEntry[];
+  /** Marks events as delivered (the portal queue accepted them); delivered events are kept for a while, then pruned. */
+  markDelivered(eventIds: readonly string[]): void;
+  markAttemptFailed(eventIds: readonly string[]): void;
+  status(): OutboxStatus;
+}
