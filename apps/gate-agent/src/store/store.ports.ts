@@ -43,6 +43,10 @@ export interface OutboxStatus {
   readonly capacity: number;
   /** pending / capacity, 0–1: the agent alerts above its configured threshold. */
   readonly fill: number;
+  /** storage.outbox.alertThresholdPercent as a fraction: `fill` at or above it should raise an alert. */
+  readonly alertThreshold: number;
+  /** fill ≥ alertThreshold: the agent alerts now, well before appends start failing. */
+  readonly aboveAlertThreshold: boolean;
   readonly oldestPendingAt: Date | undefined;
 }
 
@@ -55,5 +59,7 @@ export interface OutboxStore {
   /** Marks events as delivered (the portal queue accepted them); delivered events are kept for a while, then pruned. */
   markDelivered(eventIds: readonly string[]): void;
   markAttemptFailed(eventIds: readonly string[]): void;
+  /** Removes delivered events older than the retention period (delivered before `now` − retention). Returns rows removed. */
+  pruneDelivered(now: Date): number;
   status(): OutboxStatus;
 }

@@ -1,0 +1,230 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GATE_EVENT_FORMAT, type GateEvent } from '@campuspass/contracts';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { isOutboxFullError, isStoreError, StoreErrorCode } from '../store.error.js';
+import { SqliteGateStore } from './sqlite-gate-store.js';
+
+// Integration tier: the durability test runs the store in a child process (the built agent) and kills it.
+const APPEND_LOOP = resolve(import.meta.dirname, '../../../dist/tools/outbox-append-loop.js');
+const GATE_ID = '5b0c7c1e-3f0a-4f43-9f43-6a8d3c2f9e01';
+const LIMITS = { maxEvents: 1000, retentionDays: 30, alertThreshold: 0.8 };
+
+function alertEvent(overrides: Partial<GateEvent> = {}): Omit<GateEvent, 'sequence'> {
+  return {
+    format: GATE_EVENT_FORMAT,
+    eventId: randomUUID(),
+    gateId: GATE_ID,
+    type: 'alert',
+    occurredAt: new Date().toISOString(),
+    clockTrusted: true,
+    bundleVersion: 3,
+    decision: null,
+    reason: 'test',
+    pass: null,
+    passage: null,
+    scanEventId: null,
+    operator: null,
+    detail: null,
+    ...overrides,
+  };
+}
+
+describe('SqliteGateStore', () => {
+  let dir: string;
+  let filePath: string;
+  const open: SqliteGateStore[] = [];
+  const openStore = (limits = LIMITS) => {
+    const store = new SqliteGateStore({ filePath, outbox: limits });
+    open.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gate-store-'));
+    filePath = join(dir, 'data', 'gate.sqlite');
+  });
+  afterEach(() => {
+    for (const store of open.splice(0)) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the file owner-only, in WAL mode with synchronous=FULL and the schema migrated', () => {
+    const store = openStore();
+    store.outbox.append(alertEvent());
+    expect(store.diagnostics()).toEqual({ journalMode: 'wal', synchronous: 'full', schemaVersion: 1, busyTimeoutMs: 5000 });
+    expect(statSync(filePath).mode & 0o777).toBe(0o600);
+    expect(statSync(`${filePath}-wal`).mode & 0o777).toBe(0o600);
+    const reader = new Database(filePath, { readonly: true });
+    try {
+      expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(reader.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('assigns sequences 1, 2, 3… that keep increasing across a reopen and after delivered events are pruned', () => {
+    let store = openStore();
+    const first = [store.outbox.append(alertEvent()), store.outbox.append(alertEvent())];
+    expect(first.map((event) => event.sequence)).toEqual([1, 2]);
+    store.outbox.markDelivered(first.map((event) => event.eventId));
+    expect(store.outbox.pruneDelivered(new Date(Date.now() + 31 * 86_400_000))).toBe(2);
+    store.close();
+
+    store = openStore();
+    expect(store.outbox.append(alertEvent()).sequence).toBe(3);
+    expect(store.outbox.peek(10).map((entry) => entry.sequence)).toEqual([3]);
+  });
+
+  it('peeks pending events oldest first with their attempts, and forgets them once delivered', () => {
+    const store = openStore();
+    const events = [1, 2, 3].map(() => store.outbox.append(alertEvent()));
+    store.outbox.markAttemptFailed([events[0]!.eventId]);
+    const peeked = store.outbox.peek(2);
+    expect(peeked.map((entry) => [entry.sequence, entry.attempts])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+    expect(peeked[0]!.event).toEqual(events[0]);
+    store.outbox.markDelivered([events[0]!.eventId, events[1]!.eventId]);
+    expect(store.outbox.peek(10).map((entry) => entry.event.eventId)).toEqual([events[2]!.eventId]);
+  });
+
+  it('refuses an event that breaks the contract, naming the field', () => {
+    const store = openStore();
+    expect(() => store.outbox.append(alertEvent({ gateId: 'north-1' }))).toThrow(/gateId/);
+    expect(store.outbox.status().pending).toBe(0);
+  });
+
+  it('throws OutboxFullError at capacity, alerts at the threshold, and accepts again after delivery', () => {
+    const store = openStore({ maxEvents: 10, retentionDays: 1, alertThreshold: 0.8 });
+    const appended = Array.from({ length: 7 }, () => store.outbox.append(alertEvent()));
+    expect(store.outbox.status()).toMatchObject({ pending: 7, capacity: 10, fill: 0.7, aboveAlertThreshold: false });
+    appended.push(store.outbox.append(alertEvent()));
+    expect(store.outbox.status()).toMatchObject({ pending: 8, fill: 0.8, alertThreshold: 0.8, aboveAlertThreshold: true });
+    appended.push(store.outbox.append(alertEvent()), store.outbox.append(alertEvent()));
+
+    let error: unknown;
+    try {
+      store.outbox.append(alertEvent());
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isOutboxFullError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/maxEvents/);
+    expect(store.outbox.status().pending).toBe(10);
+
+    store.outbox.markDelivered([appended[0]!.eventId]);
+    expect(store.outbox.append(alertEvent()).sequence).toBe(11);
+  });
+
+  it('prunes delivered events only after the retention period, and never undelivered ones', () => {
+    const store = openStore({ maxEvents: 1000, retentionDays: 2, alertThreshold: 0.8 });
+    const [delivered, pending] = [store.outbox.append(alertEvent()), store.outbox.append(alertEvent())];
+    store.outbox.markDelivered([delivered!.eventId]);
+    expect(store.outbox.pruneDelivered(new Date(Date.now() + 86_400_000))).toBe(0);
+    expect(store.outbox.pruneDelivered(new Date(Date.now() + 3 * 86_400_000))).toBe(1);
+    expect(store.outbox.peek(10).map((entry) => entry.event.eventId)).toEqual([pending!.eventId]);
+    expect(store.outbox.status().oldestPendingAt?.toISOString()).toBe(pending!.occurredAt);
+  });
+
+  it('keeps usage, bundle state and a trusted time that never moves back across a reopen', () => {
+    let store = openStore();
+    const passId = 'ab'.repeat(16);
+    store.usage.recordPassage(passId, 100, new Date('2026-11-27T08:00:00Z'));
+    store.usage.recordPassage('cd'.repeat(16), 99, new Date('2026-11-26T08:00:00Z'));
+    store.bundle.save(7, '{"keys":[]}');
+    store.clock.saveTrustedTime(new Date('2026-11-27T09:00:00Z'));
+    store.clock.saveTrustedTime(new Date('2026-11-27T08:00:00Z'));
+    store.close();
+
+    store = openStore();
+    const usage = store.usage.recordPassage(passId, 100, new Date('2026-11-27T10:00:00Z'));
+    expect(usage).toEqual({
+      passId,
+      passages: 2,
+      firstPassageAt: new Date('2026-11-27T08:00:00Z'),
+      lastPassageAt: new Date('2026-11-27T10:00:00Z'),
+    });
+    expect(store.usage.pruneBefore(100)).toBe(1);
+    expect(store.usage.get('cd'.repeat(16))).toBeUndefined();
+    expect(store.bundle.load()).toEqual({ version: 7, stateJson: '{"keys":[]}' });
+    expect(store.clock.lastTrustedTime()).toEqual(new Date('2026-11-27T09:00:00Z'));
+  });
+
+  it('lets readers on other connections read while a writer appends (WAL)', () => {
+    const writer = openStore();
+    writer.outbox.append(alertEvent());
+    const readers = [openStore(), openStore()];
+    const db = new Database(filePath);
+    try {
+      // An open read transaction on another connection does not block appends, and keeps its snapshot.
+      db.exec('BEGIN');
+      expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 1 });
+      for (let index = 0; index < 50; index += 1) writer.outbox.append(alertEvent());
+      expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 1 });
+      db.exec('COMMIT');
+      expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 51 });
+      for (const reader of readers) expect(reader.outbox.status().pending).toBe(51);
+      // Two connections appending in turn still get distinct, increasing numbers.
+      const sequences = [readers[0]!, readers[1]!, writer].map((store) => store.outbox.append(alertEvent()).sequence);
+      expect(sequences).toEqual([52, 53, 54]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('names the file and the fix when the database is not SQLite', () => {
+    writeFileSync(join(dir, 'broken.sqlite'), 'this is not a database, just text that filled the first page'.repeat(100));
+    filePath = join(dir, 'broken.sqlite');
+    let error: unknown;
+    try {
+      openStore();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isStoreError(error) && error.code).toBe(StoreErrorCode.Unreadable);
+    expect((error as Error).message).toContain(filePath);
+    expect((error as Error).message).toMatch(/move the file aside/);
+  });
+
+  it('keeps every append that committed before the writing process was killed with SIGKILL', async () => {
+    expect(existsSync(APPEND_LOOP)).toBe(true); // built by `npm run build:ts` (npm test builds first)
+    const child: ChildProcess = spawn(process.execPath, [APPEND_LOOP, '--db', filePath, '--gate', GATE_ID], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let lastReported = 0;
+    let buffered = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolveExit) => child.on('exit', (_code, signal) => resolveExit(signal)));
+    await new Promise<void>((resolveKill, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        if (lines.length > 0) lastReported = Number(lines.at(-1));
+        if (lastReported >= 300 && !child.killed) {
+          child.kill('SIGKILL');
+          resolveKill();
+        }
+      });
+      child.on('exit', () => (lastReported >= 300 ? resolveKill() : reject(new Error(`append loop ended early: ${stderr}`))));
+    });
+    expect(await exited).toBe('SIGKILL');
+
+    const store = openStore();
+    const { pending } = store.outbox.status();
+    // Everything reported was committed; at most the append in flight at the kill may also be there.
+    expect(pending).toBeGreaterThanOrEqual(lastReported);
+    expect(pending).toBeLessThanOrEqual(lastReported + 1);
+    const sequences = store.outbox.peek(pending).map((entry) => entry.sequence);
+    expect(sequences).toEqual(Array.from({ length: pending }, (_, index) => index + 1));
+    expect(store.outbox.append(alertEvent()).sequence).toBe(pending + 1);
+  });
+});
