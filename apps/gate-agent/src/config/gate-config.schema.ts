@@ -185,6 +185,11 @@ const decoderSection = section({
   region: regionSection.prefault({}),
 });
 
+// The same code held in front of the camera (or scanned twice) is one scan, not thirty.
+const scanSection = section({
+  repeatHoldMs: integer(0, 60_000, 'milliseconds the same code is ignored after it was last seen').default(3000),
+});
+
 const pulseMs = () => integer(100, 10_000, 'milliseconds the relay stays on').default(500);
 
 const relaySection = variants('turnstile relay driver', [
@@ -260,6 +265,7 @@ const fireInputSection = section({
 const policySection = section({
   reEntryWindowSeconds: integer(0, 86_400, 'seconds before the same pass may enter again; 0 = no limit').default(60),
   degradedClockPolicy: oneOf(['deny', 'allow-known-passes'], 'what to do while the clock is untrusted').default('deny'),
+  signatureVerifier: oneOf(['node-crypto', 'tweetnacl'], 'Ed25519 implementation that checks pass signatures').default('node-crypto'),
 });
 
 const clockSection = section({
@@ -287,6 +293,7 @@ const syncSection = section({
   backoff: backoffSection.prefault({}),
   jitterPercent: integer(0, 100, 'percent of each delay randomised').default(20),
   eventBatchSize: integer(1, 1000, 'outbox events sent per batch').default(100),
+  heartbeatIntervalSeconds: integer(10, 3600, 'seconds between heartbeats to the portal').default(60),
 });
 
 const guardPageSection = section({
@@ -309,6 +316,7 @@ const baseSchema = section({
   storage: storageSection.prefault({}),
   input: inputSection,
   decoder: decoderSection.prefault({}),
+  scan: scanSection.prefault({}),
   relay: relaySection,
   passageSensor: passageSensorSection,
   indicator: indicatorSection,
