@@ -13,6 +13,8 @@ import { IdentityModule } from './identity/identity.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { PassesModule } from './passes/passes.module.js';
+import { GatesModule } from './gates/gates.module.js';
+import { EntriesModule } from './entries/entries.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 
 export interface AppModuleOptions {
@@ -38,6 +40,8 @@ export class AppModule {
         KeysModule,
         EcardModule,
         PassesModule,
+        GatesModule,
+        EntriesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -17,6 +17,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Keeps request.rawBody next to the parsed JSON: gates sign the body's bytes (GateAuthGuard hashes them).
+    rawBody: true,
   });
   app.disable('x-powered-by');
   // Behind a load balancer the client's address is in X-Forwarded-For; believe it only from the proxies

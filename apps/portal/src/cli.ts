@@ -11,6 +11,8 @@ import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { createLogger } from './core/logging/logger.js';
 import { maskUrl } from './core/logging/mask.js';
 import { runKeysList, runKeysRotate } from './keys/keys.command.js';
+import { runGatesCreate } from './gates/gates-create.command.js';
+import { resolveAppSecret } from './core/crypto/secrets.js';
 
 /** `npm run portal -- <command>`: operator commands that run against the configured database. */
 const program = new Command('portal').description('CampusPass portal operator commands').showHelpAfterError();
@@ -94,6 +96,15 @@ program
   .action(async () => {
     const config = await resolveKeyEncryptionKey(loadAppConfig());
     await withDataSource((dataSource) => runKeysList(dataSource, config, { write: (text) => process.stdout.write(text) }));
+  });
+
+program
+  .command('gates:create')
+  .description('create a gate waiting for enrollment and print its one-time enrollment code (valid 24 hours, shown only once)')
+  .requiredOption('--name <name>', 'where the gate stands, e.g. "North Entrance, Turnstile 1"')
+  .action(async (options: { name: string }) => {
+    const config = await resolveAppSecret(loadAppConfig());
+    await withDataSource((dataSource) => runGatesCreate(dataSource, config, options, { write: (text) => process.stdout.write(text) }));
   });
 
 program

@@ -130,7 +130,8 @@ export type SignedGateBundle = z.infer<typeof signedGateBundleSchema>;
 /**
  * The bytes a gate signs for an authenticated request: method, path with query, the timestamp header and the
  * SHA-256 of the body (hex; of the empty string when there is none), one per line. The signature goes in
- * {@link GATE_SIGNATURE_HEADER} as base64.
+ * {@link GATE_SIGNATURE_HEADER} as base64. The timestamp ({@link GATE_TIMESTAMP_HEADER}) is the Unix time in whole
+ * seconds, in decimal; the path is the one sent, e.g. `/api/gate/bundle?since=12`.
  */
 export function gateRequestSigningInput(method: string, pathWithQuery: string, timestamp: string, bodySha256Hex: string): string {
   return ['campuspass.gate-request/1', method.toUpperCase(), pathWithQuery, timestamp, bodySha256Hex].join('\n');

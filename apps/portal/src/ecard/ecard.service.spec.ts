@@ -28,7 +28,7 @@ function service(holder: HolderRecord | null) {
     repository as unknown as EcardRepository,
     audit as unknown as AuditService,
     mail as unknown as MailService,
-    { revokeForEcard: jest.fn(async () => []) } as unknown as PassesService,
+    { revokeEcard: jest.fn(async () => []) } as unknown as PassesService,
   );
   return { ecards, repository };
 }

@@ -150,13 +150,18 @@ export class EcardService {
     return mapReviewResult(reviewed);
   }
 
-  /** Revocation time and reason stay on the card: the passes work revokes passes from them. */
+  /**
+   * Revocation time and reason stay on the card. The card and its unexpired passes are revoked in one database
+   * transaction (by the passes domain, which owns the pass rows), so a crash cannot leave live passes of a
+   * revoked card.
+   */
   async revoke(ecardId: number, reason: string, actor: StaffActor): Promise<AdminEcardResponse> {
     const now = new Date();
-    const ecard = await this.repository.setStatus(ecardId, 'active', { status: 'revoked', revokedAt: now, revocationReason: reason }, now);
-    if (!ecard) return this.refuseStatusChange(ecardId, 'revoked', actor, 'ecard.revoke');
-    await this.recordStaff(actor, 'ecard.revoke', String(ecardId), { reason });
-    await this.passes.revokeForEcard(ecardId, reason, { type: 'staff', id: actor.staffId, ip: actor.ip });
+    const passIds = await this.passes.revokeEcard(ecardId, reason, now, { type: 'staff', id: actor.staffId, ip: actor.ip });
+    if (passIds === null) return this.refuseStatusChange(ecardId, 'revoked', actor, 'ecard.revoke');
+    const ecard = await this.repository.findById(ecardId);
+    if (!ecard) throw new EcardException('ecard-not-found', `There is no eCard ${ecardId}.`);
+    await this.recordStaff(actor, 'ecard.revoke', String(ecardId), { reason, passes: passIds.length });
     await this.notify(ecard.accountId, 'ecard-revoked', reason);
     return mapAdminEcard(ecard);
   }

@@ -9,6 +9,12 @@ import { SessionService } from './session.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Marks a route that gates call with requests signed by their identity key (no session, no cookie). Only set
+ * together with the gates module's own guard (`@GateAuthenticated()`), which authenticates the request.
+ */
+export const GATE_AUTHENTICATED_ROUTE = 'identity:gate-authenticated';
+
 /** A body a cross-site HTML form can send without a CORS preflight. */
 function isFormLike(request: Request): boolean {
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -30,6 +36,10 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    // Gate routes declare their access with @GateAuthenticated(), whose own guard checks the signed request.
+    if (this.reflector.getAllAndOverride<boolean | undefined>(GATE_AUTHENTICATED_ROUTE, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
     const { publicRoute, roles } = this.declaredAccess(context);
     const request = context.switchToHttp().getRequest<Request & RequestWithIdentity>();
     const token = readCookie(request, SESSION_COOKIE);

@@ -15,6 +15,10 @@ export class GuestPolicyEntity {
   @Column({ type: 'text', array: true })
   purposes!: string[];
 
+  /** Guest passes are issued single-entry (the gate admits each once); off: a guest may go in and out on the day. */
+  @Column({ name: 'single_entry', type: 'boolean' })
+  singleEntry!: boolean;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

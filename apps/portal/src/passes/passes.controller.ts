@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseFilters, type PipeTransform } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -8,8 +8,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { IdentityExceptionFilter } from '../identity/identity-exception.filter.js';
 import { CurrentSubject, Public, Roles, type Subject } from '../identity/roles.js';
 import { PassesException } from './passes.exception.js';
 import {
@@ -40,6 +42,8 @@ const passIdPipe: PipeTransform<string, string> = {
 
 @ApiTags('passes')
 @Controller()
+// Rate-limited answers (the identity module's limiter) carry Retry-After.
+@UseFilters(IdentityExceptionFilter)
 export class PassesController {
   constructor(private readonly passes: PassesService) {}
 
@@ -108,6 +112,7 @@ export class PassesController {
   @HttpCode(202)
   @ApiOperation({ summary: "Email one guest's pass to the guest: QR inline and the link" })
   @ApiAcceptedResponse({ type: ShareEmailResponse })
+  @ApiTooManyRequestsResponse({ description: 'rate-limited: too many emails from this account or of this pass' })
   @ApiNotFoundResponse({ description: 'pass-not-found (also for another alumnus’s pass)' })
   shareByEmail(
     @CurrentSubject() subject: Subject,
@@ -125,7 +130,8 @@ export class PassesController {
   @ApiOperation({ summary: 'The guest page behind a shared link: name, date, and the QR code while valid (no sign-in)' })
   @ApiOkResponse({ type: PublicGuestPassResponse })
   @ApiNotFoundResponse({ description: 'guest-link-not-found: unknown or tampered link' })
-  publicGuestPass(@Param('token') token: string): Promise<PublicGuestPassResponse> {
-    return this.passes.publicGuestPass(token);
+  @ApiTooManyRequestsResponse({ description: 'rate-limited: too many guest page requests from this address' })
+  publicGuestPass(@Param('token') token: string, @Req() request: Request): Promise<PublicGuestPassResponse> {
+    return this.passes.publicGuestPass(token, request.ip ?? null);
   }
 }

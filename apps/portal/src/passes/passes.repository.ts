@@ -100,15 +100,28 @@ export class PassesRepository {
     return (result.affected ?? 0) > 0 ? this.findGuestPass(id, ecardId) : null;
   }
 
-  /** Revokes every active pass of the eCard (its own and its guests') valid on `fromDay` or later; returns their ids. */
-  async revokeForEcard(ecardId: number, fromDay: number, now: Date, reason: string): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `UPDATE pass SET status = 'revoked', revoked_at = $3, reason = $4
-        WHERE ecard_id = $1 AND campus_day >= $2 AND status = 'active'
-        RETURNING id`,
-      [ecardId, fromDay, now, reason],
-    )) as [Array<{ id: string }>, number];
-    return rows[0].map((row) => row.id);
+  /**
+   * Revokes the active eCard and every active pass of it (its own and its guests') valid on `fromDay` or later,
+   * in one transaction: either both change or neither does, so no crash can leave live passes of a revoked card.
+   * Returns the revoked pass ids, or null when the eCard does not exist or is not active (nothing changed).
+   */
+  revokeEcard(ecardId: number, fromDay: number, now: Date, reason: string): Promise<string[] | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const ecards = (await manager.query(
+        `UPDATE ecard SET status = 'revoked', revoked_at = $2, revocation_reason = $3, updated_at = $2
+          WHERE id = $1 AND status = 'active'
+          RETURNING id`,
+        [ecardId, now, reason],
+      )) as [unknown[], number];
+      if (ecards[0].length === 0) return null;
+      const rows = (await manager.query(
+        `UPDATE pass SET status = 'revoked', revoked_at = $3, reason = $4
+          WHERE ecard_id = $1 AND campus_day >= $2 AND status = 'active'
+          RETURNING id`,
+        [ecardId, fromDay, now, `ecard revoked: ${reason}`],
+      )) as [Array<{ id: string }>, number];
+      return rows[0].map((row) => row.id);
+    });
   }
 
   async unexpiredRevocations(today: number): Promise<PassRevocation[]> {

@@ -4,6 +4,7 @@ import { campusDayOf, campusDayToIsoDate, encodePass, isoDateToCampusDay, isPass
 import { AuditService } from '../admin/audit.service.js';
 import type { EcardEntity } from '../ecard/ecard.entity.js';
 import { Clock } from '../identity/clock.js';
+import { RateLimitService } from '../identity/rate-limit.service.js';
 import { KeysService } from '../keys/keys.service.js';
 import type { MailLocale } from '../mail/mail-templates.js';
 import { MailService } from '../mail/mail.service.js';
@@ -20,6 +21,17 @@ import type { PassEntity } from './pass.entity.js';
 import { dateInWords, renderQrSvg } from './pass-presentation.js';
 import { PassesException } from './passes.exception.js';
 import { PassesRepository, type NewPass, type PassRevocation } from './passes.repository.js';
+
+/**
+ * Limits on what anyone can make the portal do in a loop: the public guest page (no sign-in; per client IP,
+ * which follows TRUST_PROXY) and mail sent to guests (per account and per pass), so a stolen session or a
+ * script cannot turn the portal into a mailer.
+ */
+export const PASSES_RATE_LIMITS = {
+  guestPagePerIp: { name: 'guest-page:ip', limit: 60, windowMs: 60_000 },
+  shareEmailPerAccount: { name: 'share-email:account', limit: 10, windowMs: 60 * 60_000 },
+  shareEmailPerPass: { name: 'share-email:pass', limit: 3, windowMs: 60 * 60_000 },
+} as const;
 
 /** Every gate (scope bit mask 0). Zones come with the gate work. */
 const ALL_GATES = 0;
@@ -50,6 +62,7 @@ export class PassesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly mail: MailService,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   /** Today's day pass of the alumnus (FAQ 20): issued on first request, the same pass for the rest of the campus day. */
@@ -77,6 +90,7 @@ export class PassesService {
       purposes: policy.purposes,
       firstDate: campusDayToIsoDate(today),
       lastDate: campusDayToIsoDate(today + policy.maxDaysAhead),
+      singleEntry: policy.singleEntry,
     };
   }
 
@@ -119,7 +133,7 @@ export class PassesService {
             passId: passIdHex(id),
             campusDay: day,
             scope: ALL_GATES,
-            flags: { singleEntry: false },
+            flags: { singleEntry: policy.singleEntry },
             hostEcardId: ecard.id,
             guestIndex,
           },
@@ -198,6 +212,12 @@ export class PassesService {
     if (status !== 'valid') {
       throw new PassesException('pass-not-active', `This guest pass is ${status}, so it cannot be shared. Create a new one if needed.`);
     }
+    await this.rateLimits.consume(
+      PASSES_RATE_LIMITS.shareEmailPerAccount,
+      `account:${accountId}`,
+      'guest passes emailed from your account',
+    );
+    await this.rateLimits.consume(PASSES_RATE_LIMITS.shareEmailPerPass, `pass:${pass.id}`, 'emails of this guest pass');
     const result = await this.mail.send({
       to,
       template: 'guest-pass',
@@ -224,7 +244,8 @@ export class PassesService {
   }
 
   /** The public guest page behind a shared link: no sign-in, the QR only while the pass is valid. */
-  async publicGuestPass(token: string): Promise<PublicGuestPassResponse> {
+  async publicGuestPass(token: string, ip: string | null): Promise<PublicGuestPassResponse> {
+    await this.rateLimits.consume(PASSES_RATE_LIMITS.guestPagePerIp, `ip:${ip ?? 'unknown'}`, 'guest page requests from your network');
     const hash = this.links.hashOf(token);
     const pass = hash ? await this.repository.findGuestPassByShareHash(hash) : null;
     if (!pass) {
@@ -244,13 +265,18 @@ export class PassesService {
   }
 
   /**
-   * Called when the AAO revokes an eCard: its own and its guests' passes for today and later are revoked too,
-   * and audited. Returns the revoked pass ids.
+   * The AAO revokes an eCard: the card and its own and its guests' passes for today and later are revoked in one
+   * database transaction, and the passes' revocation is audited. Returns the revoked pass ids, or null (nothing
+   * changed) when the eCard does not exist or is not active.
    */
-  async revokeForEcard(ecardId: number, reason: string, actor: { type: 'staff'; id: string; ip: string | null }): Promise<string[]> {
-    const now = this.clock.now();
-    const passIds = await this.repository.revokeForEcard(ecardId, campusDayOf(now), now, `ecard revoked: ${reason}`);
-    if (passIds.length > 0) {
+  async revokeEcard(
+    ecardId: number,
+    reason: string,
+    now: Date,
+    actor: { type: 'staff'; id: string; ip: string | null },
+  ): Promise<string[] | null> {
+    const passIds = await this.repository.revokeEcard(ecardId, campusDayOf(now), now, reason);
+    if (passIds && passIds.length > 0) {
       await this.audit.record({
         actorType: actor.type,
         actorId: actor.id,

@@ -110,6 +110,9 @@ export class GuestPolicyResponse {
 
   @ApiProperty({ description: 'Latest access date' })
   lastDate!: string;
+
+  @ApiProperty({ description: 'Guest passes admit once (single entry); false: a guest may go in and out on the day' })
+  singleEntry!: boolean;
 }
 
 export class PublicGuestPassResponse {

@@ -1,0 +1,212 @@
+import { Readable } from 'node:stream';
+import { jest } from '@jest/globals';
+import { campusDayOf, campusDayToIsoDate, decodePass } from '@campuspass/pass-token';
+import sharp from 'sharp';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { DataSource } from 'typeorm';
+import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { AuditService } from '../admin/audit.service.js';
+import { StaffService } from '../admin/staff.service.js';
+import { RegistryService } from '../alumni/registry.service.js';
+import { Clock } from '../identity/clock.js';
+import { RateLimitService } from '../identity/rate-limit.service.js';
+import { KeysService } from '../keys/keys.service.js';
+import { PASSES_RATE_LIMITS } from './passes.service.js';
+
+const PASSWORD = 'correct horse battery staple';
+const CSV = [
+  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
+  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
+  '50000002B,Wong,Siu Ming,1988-01-02,,bob@example.com,BA Design,BA,HKCC,2010',
+].join('\n');
+const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
+const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@example.com' };
+const CONTACT = {
+  version: 0,
+  additionalEmails: [],
+  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
+  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
+  preferredLanguage: 'en',
+  newsConsent: false,
+};
+
+interface Session {
+  agent: TestAgent;
+  csrf: string;
+}
+
+interface GuestView {
+  id: string;
+  qrText: string;
+  share: { link: string };
+}
+
+async function portrait(seed: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(600 * 800 * 3);
+  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
+  return sharp(pixels, { raw: { width: 600, height: 800, channels: 3 } })
+    .blur(3)
+    .jpeg()
+    .toBuffer();
+}
+
+describe('Passes: eCard revocation atomicity, rate limits, single-entry guest passes (PostgreSQL, real HTTP app)', () => {
+  let portal: TestPortal;
+  let smtp: TestSmtpServer;
+  const sessions: Record<string, Session> = {};
+  const server = () => portal.app.getHttpServer();
+  const today = () => campusDayOf(Date.now());
+  const isoIn = (days: number) => campusDayToIsoDate(today() + days);
+  const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
+  const post = (session: Session, url: string, body?: object) => {
+    const call = session.agent.post(url).set('X-CSRF-Token', session.csrf);
+    return body ? call.send(body) : call;
+  };
+  const purpose = async (session: Session) => (await session.agent.get('/api/guest-passes/policy').expect(200)).body.purposes[0] as string;
+  const createGuests = async (session: Session, days: number, guests: string[]) =>
+    (await post(session, '/api/guest-passes', { date: isoIn(days), purpose: await purpose(session), guests }).expect(201))
+      .body as GuestView[];
+  /** Fixed clock: a rate-limit window cannot end in the middle of a test. */
+  const freezeClock = () => jest.spyOn(portal.app.get(Clock), 'now').mockReturnValue(new Date());
+
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+    portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
+    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
+    await portal.app.get(KeysService).rotate({ now: new Date() });
+    await portal.app.get(StaffService).create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
+    sessions.admin = await signInAsStaff(server(), smtp, 'admin@example.edu', PASSWORD);
+    sessions.alice = await signInByRegistration(server(), smtp, ALICE);
+    sessions.bob = await signInByRegistration(server(), smtp, BOB);
+    for (const [session, seed] of [
+      [sessions.alice, 1],
+      [sessions.bob, 2],
+    ] as const) {
+      await session.agent.put('/api/profile/contact').set('X-CSRF-Token', session.csrf).send(CONTACT).expect(200);
+      await session.agent
+        .post('/api/ecard/photo')
+        .set('X-CSRF-Token', session.csrf)
+        .attach('photo', await portrait(seed), 'me.jpg')
+        .expect(201);
+    }
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    await portal?.close();
+    await smtp?.close();
+  });
+
+  it('issues guest passes multi-entry by default, and single-entry once the AAO turns it on', async () => {
+    const alice = sessions.alice!;
+    expect((await alice.agent.get('/api/guest-passes/policy').expect(200)).body.singleEntry).toBe(false);
+    const [multi] = await createGuests(alice, 1, ['Multi Entry']);
+    expect(decodePass(multi!.qrText).fields.flags).toEqual({ singleEntry: false });
+
+    await query(`UPDATE guest_policy SET single_entry = true`);
+    expect((await alice.agent.get('/api/guest-passes/policy').expect(200)).body.singleEntry).toBe(true);
+    const [single] = await createGuests(alice, 1, ['Single Entry']);
+    expect(decodePass(single!.qrText).fields).toMatchObject({ kind: 'guest', flags: { singleEntry: true } });
+    // The alumni day pass is not a guest pass: unaffected.
+    const day = (await alice.agent.get('/api/passes/today').expect(200)).body;
+    expect(decodePass(day.qrText).fields.flags).toEqual({ singleEntry: false });
+    await query(`UPDATE guest_policy SET single_entry = false`);
+  });
+
+  it('limits the public guest page per client IP (429 with a clear message and Retry-After)', async () => {
+    freezeClock();
+    const [guest] = (await sessions.alice!.agent.get('/api/guest-passes').expect(200)).body as GuestView[];
+    const token = guest!.share.link.split('/g/')[1]!;
+    const { limit } = PASSES_RATE_LIMITS.guestPagePerIp;
+    for (let index = 0; index < limit - 1; index++) await request(server()).get(`/api/public/guest-passes/${token}`).expect(200);
+    // Unknown links count too: guessing links is what the limit is for.
+    await request(server()).get('/api/public/guest-passes/not-a-real-token').expect(404);
+    const refused = await request(server()).get(`/api/public/guest-passes/${token}`).expect(429);
+    expect(refused.body).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/Too many guest page requests.*wait/) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('limits emails of guest passes per pass and per account (429), sending nothing more', async () => {
+    freezeClock();
+    const bob = sessions.bob!;
+    const { id: accountId } = (await query<Array<{ id: string }>>(`SELECT id FROM alumni_account WHERE email = 'bob@example.com'`))[0]!;
+    const passes = await createGuests(bob, 2, ['G One', 'G Two']);
+    const share = (pass: GuestView) => post(bob, `/api/guest-passes/${pass.id}/share/email`, { to: 'guest@example.com', locale: 'en' });
+    const toGuest = () => smtp.messages.filter((mail) => JSON.stringify(mail.to).includes('guest@example.com')).length;
+    const perPass = PASSES_RATE_LIMITS.shareEmailPerPass.limit;
+    const perAccount = PASSES_RATE_LIMITS.shareEmailPerAccount.limit;
+
+    for (let index = 0; index < perPass; index++) await share(passes[0]!).expect(202);
+    const perPassRefusal = await share(passes[0]!).expect(429);
+    expect(perPassRefusal.body).toMatchObject({
+      code: 'rate-limited',
+      message: expect.stringMatching(/Too many emails of this guest pass/),
+    });
+    expect(Number(perPassRefusal.headers['retry-after'])).toBeGreaterThan(0);
+
+    // Every attempt counts against the account (the refused one too): spend what is left of it but one, on the
+    // same limiter the portal uses, then the next share goes out and the one after is refused.
+    const rateLimits = portal.app.get(RateLimitService);
+    for (let used = perPass + 1; used < perAccount - 1; used++) {
+      await rateLimits.count(PASSES_RATE_LIMITS.shareEmailPerAccount, `account:${accountId}`);
+    }
+    await share(passes[1]!).expect(202);
+    const perAccountRefusal = await share(passes[1]!).expect(429);
+    expect(perAccountRefusal.body).toMatchObject({
+      code: 'rate-limited',
+      message: expect.stringMatching(/Too many guest passes emailed from your account/),
+    });
+
+    const accepted = perPass + 1;
+    const deadline = Date.now() + 20_000;
+    while (toGuest() < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(toGuest()).toBe(accepted);
+  }, 120_000);
+
+  it('revokes an eCard and its passes in one transaction: a failing pass update leaves the card active', async () => {
+    const alice = sessions.alice!;
+    const dayPass = (await alice.agent.get('/api/passes/today').expect(200)).body;
+    const [{ id: ecardId }] = await query<Array<{ id: number }>>(
+      `SELECT e.id FROM ecard e JOIN alumni_account a ON a.id = e.account_id WHERE a.email = 'alice@example.com'`,
+    );
+    await query(`CREATE FUNCTION test_fail_pass_revoke() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'injected failure while revoking passes'; END $$`);
+    await query(`CREATE TRIGGER test_fail_pass_revoke BEFORE UPDATE ON pass FOR EACH ROW
+                 WHEN (NEW.status = 'revoked') EXECUTE FUNCTION test_fail_pass_revoke()`);
+    try {
+      await post(sessions.admin!, `/api/admin/ecards/${ecardId}/revoke`, { reason: 'Not a graduate' }).expect(500);
+    } finally {
+      await query(`DROP TRIGGER test_fail_pass_revoke ON pass`);
+      await query(`DROP FUNCTION test_fail_pass_revoke()`);
+    }
+    expect(await query(`SELECT status, revoked_at FROM ecard WHERE id = $1`, [ecardId])).toEqual([{ status: 'active', revoked_at: null }]);
+    expect(await query(`SELECT status FROM pass WHERE id = $1`, [dayPass.passId])).toEqual([{ status: 'active' }]);
+    expect(await portal.app.get(AuditService).list({ action: 'ecard.revoke' })).toEqual([]);
+    expect((await alice.agent.get('/api/passes/today').expect(200)).body.passId).toBe(dayPass.passId);
+
+    // Without the fault both change, with one commit: a reader never sees a revoked card with live passes.
+    const revoked = await post(sessions.admin!, `/api/admin/ecards/${ecardId}/revoke`, { reason: 'Not a graduate' }).expect(200);
+    expect(revoked.body).toMatchObject({ status: 'revoked', revocationReason: 'Not a graduate' });
+    const [card] = await query<Array<{ revoked_at: Date; xmin: string }>>(`SELECT revoked_at, xmin::text FROM ecard WHERE id = $1`, [
+      ecardId,
+    ]);
+    const passes = await query<Array<{ status: string; revoked_at: Date; xmin: string }>>(
+      `SELECT status, revoked_at, xmin::text FROM pass WHERE ecard_id = $1 AND campus_day >= $2`,
+      [ecardId, today()],
+    );
+    expect(passes.length).toBeGreaterThan(1);
+    for (const pass of passes) {
+      expect(pass).toMatchObject({ status: 'revoked', revoked_at: card!.revoked_at, xmin: card!.xmin });
+    }
+    expect((await portal.app.get(AuditService).list({ action: 'ecard.revoke' })).map((event) => event.outcome)).toEqual(['success']);
+    expect((await portal.app.get(AuditService).list({ action: 'pass.revoke' }))[0]).toMatchObject({
+      details: { passIds: expect.arrayContaining([dayPass.passId]) },
+    });
+    await post(sessions.admin!, `/api/admin/ecards/${ecardId}/revoke`, { reason: 'again' }).expect(409);
+  });
+});
