@@ -39,6 +39,10 @@ export class GraduateAwardEntity {
   @Column({ name: 'graduation_year', type: 'smallint' })
   graduationYear!: number;
 
+  /** Conferred by PolyU (always for PolyU; the registry says so for HKCC/SPEED awards). */
+  @Column({ name: 'polyu_award', type: 'boolean', default: false })
+  polyuAward!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

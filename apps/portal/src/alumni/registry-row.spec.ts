@@ -14,6 +14,7 @@ const good: Record<RegistryColumn, string> = {
   award: 'Bachelor of Science',
   institution: 'polyu',
   graduation_year: '2012',
+  polyu_award: '',
 };
 
 function validate(changes: Partial<Record<RegistryColumn, string | undefined>>) {
@@ -27,6 +28,14 @@ function reasonOf(changes: Partial<Record<RegistryColumn, string | undefined>>):
 }
 
 describe('validateRegistryRow', () => {
+  it('reads polyu_award for HKCC/SPEED awards (yes/no, empty is no) and refuses nonsense or "no" for a PolyU award', () => {
+    expect(validate({ institution: 'HKCC', polyu_award: 'Yes' })).toMatchObject({ ok: true, row: { polyuAward: true } });
+    expect(validate({ institution: 'SPEED', polyu_award: '' })).toMatchObject({ ok: true, row: { polyuAward: false } });
+    expect(validate({ institution: 'SPEED', polyu_award: undefined })).toMatchObject({ ok: true, row: { polyuAward: false } });
+    expect(reasonOf({ institution: 'HKCC', polyu_award: 'maybe' })).toBe('polyu_award "maybe" is not yes or no');
+    expect(reasonOf({ polyu_award: 'no' })).toMatch(/^polyu_award is no, but the institution is PolyU/);
+  });
+
   it('normalises a good row: student number and NetID case, HKID canonical, institution spelling, year as a number', () => {
     const result = validate({});
     expect(result).toEqual({
@@ -43,6 +52,7 @@ describe('validateRegistryRow', () => {
         award: 'Bachelor of Science',
         institution: 'PolyU',
         graduationYear: 2012,
+        polyuAward: true,
       },
     });
   });

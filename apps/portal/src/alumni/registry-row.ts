@@ -15,7 +15,7 @@ export const REQUIRED_COLUMNS = [
   'institution',
   'graduation_year',
 ] as const;
-export const OPTIONAL_COLUMNS = ['personal_id', 'email', 'student_netid'] as const;
+export const OPTIONAL_COLUMNS = ['personal_id', 'email', 'student_netid', 'polyu_award'] as const;
 export type RegistryColumn = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 
 export const FIELD_LIMITS = {
@@ -45,6 +45,8 @@ export interface RegistryRow {
   award: string;
   institution: Institution;
   graduationYear: number;
+  /** The award was conferred by PolyU: always for PolyU, the `polyu_award` column for HKCC/SPEED (Alumni NetID). */
+  polyuAward: boolean;
 }
 
 export type RowValidation = { ok: true; row: RegistryRow } | { ok: false; reason: string };
@@ -168,7 +170,35 @@ function parseRow(record: Partial<Record<RegistryColumn, string>>, context: RowV
     throw new RowError(`graduation_year ${graduationYear} is not after the year of birth (${dateOfBirth})`);
   }
 
-  return { studentNumber, surname, givenName, dateOfBirth, personalId, email, studentNetId, programme, award, institution, graduationYear };
+  const polyuAward = parsePolyuAward(optional(record, 'polyu_award'), institution);
+
+  return {
+    studentNumber,
+    surname,
+    givenName,
+    dateOfBirth,
+    personalId,
+    email,
+    studentNetId,
+    programme,
+    award,
+    institution,
+    graduationYear,
+    polyuAward,
+  };
+}
+
+/** `polyu_award`: yes/no (or true/false, y/n, 1/0); empty means no. A PolyU award is always a PolyU award. */
+function parsePolyuAward(raw: string | null, institution: Institution): boolean {
+  const value = raw?.toLowerCase() ?? '';
+  const yes = ['yes', 'y', 'true', '1'].includes(value);
+  if (!yes && !['', 'no', 'n', 'false', '0'].includes(value)) {
+    throw new RowError(`polyu_award ${showValue(raw ?? '')} is not yes or no`);
+  }
+  if (institution === 'PolyU' && ['no', 'n', 'false', '0'].includes(value)) {
+    throw new RowError('polyu_award is no, but the institution is PolyU (a PolyU award); leave it empty or write yes');
+  }
+  return institution === 'PolyU' || yes;
 }
 
 function collapse(value: string): string {

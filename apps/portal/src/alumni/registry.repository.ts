@@ -24,6 +24,7 @@ export interface AwardRecord {
   award: string;
   institution: Institution;
   graduationYear: number;
+  polyuAward: boolean;
 }
 
 /** Which optional columns the file had: an absent column keeps what is stored; a present but empty one clears it. */
@@ -31,6 +32,7 @@ export interface ColumnsPresent {
   personalId: boolean;
   email: boolean;
   studentNetId: boolean;
+  polyuAward?: boolean;
 }
 
 export interface UpsertCounts {
@@ -104,16 +106,18 @@ export class RegistryImportWriter {
       ? await this.manager.query(
           `
       WITH g AS (SELECT id, student_number FROM graduate WHERE student_number = ANY($1::text[]))
-      INSERT INTO graduate_award AS a (graduate_id, programme, award, institution, graduation_year)
-      SELECT g.id, r.programme, r.award, r.institution, r.graduation_year
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[])
-        AS r (student_number, programme, award, institution, graduation_year)
+      INSERT INTO graduate_award AS a (graduate_id, programme, award, institution, graduation_year, polyu_award)
+      SELECT g.id, r.programme, r.award, r.institution, r.graduation_year, r.polyu_award
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::boolean[])
+        AS r (student_number, programme, award, institution, graduation_year, polyu_award)
       -- Through the index (= ANY): a plain join with unnest() may hash-join against the whole table, per batch.
       JOIN g ON g.student_number = r.student_number
       ON CONFLICT (graduate_id, programme, award, graduation_year) DO UPDATE SET
         institution = excluded.institution,
+        polyu_award = CASE WHEN $7::boolean OR excluded.institution = 'PolyU' THEN excluded.polyu_award ELSE a.polyu_award END,
         updated_at = now()
       WHERE a.institution IS DISTINCT FROM excluded.institution
+        OR (($7::boolean OR excluded.institution = 'PolyU') AND a.polyu_award IS DISTINCT FROM excluded.polyu_award)
       RETURNING (xmax = 0) AS inserted`,
           [
             awards.map((a) => a.studentNumber),
@@ -121,6 +125,8 @@ export class RegistryImportWriter {
             awards.map((a) => a.award),
             awards.map((a) => a.institution),
             awards.map((a) => a.graduationYear),
+            awards.map((a) => a.polyuAward),
+            present.polyuAward ?? false,
           ],
         )
       : [];

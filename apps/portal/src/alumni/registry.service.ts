@@ -102,6 +102,7 @@ export class RegistryService {
       personalId: csv.optionalColumns.has('personal_id'),
       email: csv.optionalColumns.has('email'),
       studentNetId: csv.optionalColumns.has('student_netid'),
+      polyuAward: csv.optionalColumns.has('polyu_award'),
     };
     // Per student number: the first line and a digest of the personal details, so the rows of one person
     // must agree; per NetID: its student number. Memory grows with people, not with the file.
@@ -205,6 +206,7 @@ export class RegistryService {
         award: row.award,
         institution: row.institution,
         graduationYear: row.graduationYear,
+        polyuAward: row.polyuAward,
       },
     };
   }

@@ -100,6 +100,17 @@ describe('loadAppConfig', () => {
     expect(problems.some((p) => p.startsWith('REDIS_URL '))).toBe(true);
   });
 
+  it('gives gates GATE_REDIS_URL (REDIS_URL when unset) as a secret that never prints', () => {
+    expect(loadAppConfig({ REDIS_URL: 'redis://10.0.0.5:6379' }).gates.eventQueueRedisUrl.reveal()).toBe('redis://10.0.0.5:6379');
+    const config = loadAppConfig({ GATE_REDIS_URL: 'rediss://gates:s3cret@redis.example.edu:6380' });
+    expect(config.gates.eventQueueRedisUrl.reveal()).toBe('rediss://gates:s3cret@redis.example.edu:6380');
+    expect(JSON.stringify(config)).not.toContain('s3cret');
+    expect(inspect(config, { depth: 5 })).not.toContain('s3cret');
+    const problems = problemsOf({ GATE_REDIS_URL: 'http://gates:s3cret@redis' });
+    expect(problems).toEqual([expect.stringMatching(/^GATE_REDIS_URL must be a URL like redis:\/\//)]);
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadAppConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });
@@ -181,6 +192,51 @@ describe('loadAppConfig', () => {
       ]);
       expect(problemsOf({ STAFF_PASSWORD_SIGN_IN: 'false' })).toEqual([
         expect.stringMatching(/^STAFF_PASSWORD_SIGN_IN can be false only when/),
+      ]);
+    });
+  });
+
+  describe('social sign-in providers', () => {
+    it('offers none by default, and a provider once its client id and secret are set, at its real issuer', () => {
+      expect(loadAppConfig({}).socialSignIn).toEqual({});
+      const config = loadAppConfig({
+        SOCIAL_GOOGLE_CLIENT_ID: 'g-id',
+        SOCIAL_GOOGLE_CLIENT_SECRET: 'g-secret',
+        SOCIAL_APPLE_CLIENT_ID: 'edu.example.alumni',
+        SOCIAL_APPLE_CLIENT_SECRET: 'eyJhbGciOiJFUzI1NiJ9.jwt.sig',
+        SOCIAL_WECHAT_APP_ID: 'wx123',
+        SOCIAL_WECHAT_APP_SECRET: 'wechat-secret',
+      });
+      expect(config.socialSignIn.google).toMatchObject({ issuer: 'https://accounts.google.com', clientId: 'g-id' });
+      expect(config.socialSignIn.apple).toMatchObject({ issuer: 'https://appleid.apple.com', clientId: 'edu.example.alumni' });
+      expect(config.socialSignIn.microsoft).toBeUndefined();
+      expect(config.socialSignIn.wechat).toMatchObject({
+        appId: 'wx123',
+        openUrl: 'https://open.weixin.qq.com',
+        apiUrl: 'https://api.weixin.qq.com',
+      });
+      expect(JSON.stringify(config)).not.toMatch(/g-secret|wechat-secret|jwt\.sig/);
+    });
+
+    it('names the missing half of a provider, never echoes a secret, and wants https in production', () => {
+      const problems = problemsOf({ SOCIAL_MICROSOFT_CLIENT_SECRET: 'never-echoed', SOCIAL_WECHAT_APP_ID: 'wx1' });
+      expect(problems).toEqual([
+        expect.stringMatching(/^SOCIAL_MICROSOFT_CLIENT_ID is required when SOCIAL_MICROSOFT_CLIENT_SECRET is set/),
+        expect.stringMatching(/^SOCIAL_WECHAT_APP_SECRET is required when SOCIAL_WECHAT_APP_ID is set/),
+      ]);
+      expect(problems.join()).not.toContain('never-echoed');
+      expect(problemsOf({ SOCIAL_GOOGLE_ISSUER: 'not a url' })).toEqual([
+        expect.stringMatching(/^SOCIAL_GOOGLE_ISSUER must be a URL like https:\/\/accounts.google.com/),
+      ]);
+      const production = {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://cp@db/cp',
+        APP_SECRET: 'x'.repeat(32),
+        KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
+        SMTP_URL: 'smtp://m:25',
+      };
+      expect(problemsOf({ ...production, SOCIAL_WECHAT_API_URL: 'http://127.0.0.1:9000' })).toEqual([
+        expect.stringMatching(/^SOCIAL_WECHAT_API_URL must be an https URL in production/),
       ]);
     });
   });

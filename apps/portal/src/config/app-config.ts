@@ -105,6 +105,30 @@ export function parseKeyEncryptionKey(value: string): Buffer | undefined {
 
 const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
+/** SOCIAL_<P>_ISSUER (default: the provider's real issuer), SOCIAL_<P>_CLIENT_ID and SOCIAL_<P>_CLIENT_SECRET. */
+function socialProviderVariables<P extends 'GOOGLE' | 'MICROSOFT' | 'APPLE'>(provider: P, issuer: string) {
+  return {
+    [`SOCIAL_${provider}_ISSUER`]: urlWithScheme(['https', 'http'], issuer).default(issuer),
+    [`SOCIAL_${provider}_CLIENT_ID`]: z.string().min(1).optional(),
+    [`SOCIAL_${provider}_CLIENT_SECRET`]: z.string().min(1).optional(),
+  } as Record<`SOCIAL_${P}_ISSUER`, z.ZodDefault<z.ZodString>> &
+    Record<`SOCIAL_${P}_CLIENT_ID` | `SOCIAL_${P}_CLIENT_SECRET`, z.ZodOptional<z.ZodString>>;
+}
+
+const SOCIAL_CREDENTIAL_PAIRS = [
+  ['SOCIAL_GOOGLE_CLIENT_ID', 'SOCIAL_GOOGLE_CLIENT_SECRET'],
+  ['SOCIAL_MICROSOFT_CLIENT_ID', 'SOCIAL_MICROSOFT_CLIENT_SECRET'],
+  ['SOCIAL_APPLE_CLIENT_ID', 'SOCIAL_APPLE_CLIENT_SECRET'],
+  ['SOCIAL_WECHAT_APP_ID', 'SOCIAL_WECHAT_APP_SECRET'],
+] as const;
+const SOCIAL_URL_VARIABLES = [
+  'SOCIAL_GOOGLE_ISSUER',
+  'SOCIAL_MICROSOFT_ISSUER',
+  'SOCIAL_APPLE_ISSUER',
+  'SOCIAL_WECHAT_OPEN_URL',
+  'SOCIAL_WECHAT_API_URL',
+] as const;
+
 /** The environment variables the portal reads, with their rules. Names are the variable names. */
 const environmentSchema = z
   .object({
@@ -117,6 +141,7 @@ const environmentSchema = z
     EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
     EMBEDDED_PG_PORT: port(54329),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    GATE_REDIS_URL: redisUrl.optional(),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9:_{}-]+$/, 'may hold only letters, digits and : _ - { }')
@@ -162,6 +187,27 @@ const environmentSchema = z
     STAFF_OIDC_CLIENT_ID: z.string().min(1).optional(),
     STAFF_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     STAFF_PASSWORD_SIGN_IN: booleanFlag.optional(),
+    // Social sign-in (issue 7): a provider shows only when its client id and secret are set.
+    ...socialProviderVariables('GOOGLE', 'https://accounts.google.com'),
+    ...socialProviderVariables('MICROSOFT', 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0'),
+    ...socialProviderVariables('APPLE', 'https://appleid.apple.com'),
+    SOCIAL_WECHAT_APP_ID: z.string().min(1).optional(),
+    SOCIAL_WECHAT_APP_SECRET: z.string().min(1).optional(),
+    SOCIAL_WECHAT_OPEN_URL: urlWithScheme(['https', 'http'], 'https://open.weixin.qq.com').default('https://open.weixin.qq.com'),
+    SOCIAL_WECHAT_API_URL: urlWithScheme(['https', 'http'], 'https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
+    CAPTCHA_COST: z.coerce
+      .number({ error: 'must be a whole number (PBKDF2 iterations per ALTCHA proof-of-work try)' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1_000_000, 'must be at most 1000000')
+      // About 3 s on one busy server core for the average search (7500 tries); a browser's workers share it.
+      .default(1000),
+    CAPTCHA_COUNTER_MAX: z.coerce
+      .number({ error: 'must be a whole number (the most tries an ALTCHA proof-of-work needs)' })
+      .int('must be a whole number')
+      .min(2, 'must be at least 2')
+      .max(10_000_000, 'must be at most 10000000')
+      .default(10_000),
     MAIL_FROM: z
       .string()
       .min(3, 'must be a sender like "CampusPass <alumni@example.edu>"')
@@ -177,6 +223,21 @@ const environmentSchema = z
           path: [name],
           message: `is required when ${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'} set (staff sign-in through the university's identity provider needs all three)`,
         });
+      }
+    }
+    for (const [id, secret] of SOCIAL_CREDENTIAL_PAIRS) {
+      if ((env[id] === undefined) !== (env[secret] === undefined)) {
+        const [missing, given] = env[id] === undefined ? [id, secret] : [secret, id];
+        context.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: `is required when ${given} is set (a social sign-in provider needs both)`,
+        });
+      }
+    }
+    for (const name of SOCIAL_URL_VARIABLES) {
+      if (env[name].startsWith('http:') && env.NODE_ENV === 'production') {
+        context.addIssue({ code: 'custom', path: [name], message: 'must be an https URL in production' });
       }
     }
     if (env.STAFF_OIDC_ISSUER?.startsWith('http:') && env.NODE_ENV === 'production') {
@@ -236,6 +297,11 @@ export interface AppConfig {
     readonly embedded: { readonly dir: string; readonly port: number };
   };
   readonly redis: { readonly url: string; readonly prefix: string };
+  /**
+   * GATE_REDIS_URL: the Redis URL gates are given at enrollment to drain their events to the gate-events queue
+   * (in production a Redis ACL user limited to the gate-events keys). A secret; defaults to REDIS_URL.
+   */
+  readonly gates: { readonly eventQueueRedisUrl: SecretValue };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly web: { readonly distDir: string };
   readonly apiDocs: boolean;
@@ -258,12 +324,29 @@ export interface AppConfig {
   };
   /** SMTP_URL unset outside production: the portal runs a local mail catcher with a dev mailbox page. */
   readonly mail: { readonly smtpUrl?: string; readonly from: string };
+  /** ALTCHA proof-of-work of NetID registration: PBKDF2 cost per try and the most tries (half to all of it). */
+  readonly captcha: { readonly cost: number; readonly counterMax: number };
   readonly staffSignIn: {
     /** The university's OIDC identity provider for staff; unset: staff sign in with password and emailed code. */
     readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret: SecretValue };
     /** Password + emailed code. Default: on without OIDC, off with it (STAFF_PASSWORD_SIGN_IN=true keeps it). */
     readonly password: boolean;
   };
+  /** Alumni social sign-in (issue 7): only the providers set here are offered. */
+  readonly socialSignIn: {
+    readonly google?: SocialOidcProviderConfig;
+    readonly microsoft?: SocialOidcProviderConfig;
+    /** clientSecret: the client secret JWT made with the Sign in with Apple key (ES256, at most 6 months valid). */
+    readonly apple?: SocialOidcProviderConfig;
+    /** WeChat website login (snsapi_login); openUrl/apiUrl are overridable for tests. */
+    readonly wechat?: { readonly appId: string; readonly appSecret: SecretValue; readonly openUrl: string; readonly apiUrl: string };
+  };
+}
+
+export interface SocialOidcProviderConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: SecretValue;
 }
 
 /**
@@ -299,6 +382,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       embedded: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     },
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    gates: { eventQueueRedisUrl: new SecretValue(e.GATE_REDIS_URL ?? e.REDIS_URL) },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     web: { distDir: e.WEB_DIST_DIR },
     apiDocs: e.API_DOCS ?? true,
@@ -309,6 +393,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rotationIntervalDays: e.KEY_ROTATION_INTERVAL_DAYS,
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    captcha: { cost: e.CAPTCHA_COST, counterMax: e.CAPTCHA_COUNTER_MAX },
     staffSignIn: {
       oidc:
         e.STAFF_OIDC_ISSUER && e.STAFF_OIDC_CLIENT_ID && e.STAFF_OIDC_CLIENT_SECRET
@@ -316,7 +401,25 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           : undefined,
       password: e.STAFF_PASSWORD_SIGN_IN ?? !e.STAFF_OIDC_ISSUER,
     },
+    socialSignIn: {
+      google: socialProvider(e.SOCIAL_GOOGLE_ISSUER, e.SOCIAL_GOOGLE_CLIENT_ID, e.SOCIAL_GOOGLE_CLIENT_SECRET),
+      microsoft: socialProvider(e.SOCIAL_MICROSOFT_ISSUER, e.SOCIAL_MICROSOFT_CLIENT_ID, e.SOCIAL_MICROSOFT_CLIENT_SECRET),
+      apple: socialProvider(e.SOCIAL_APPLE_ISSUER, e.SOCIAL_APPLE_CLIENT_ID, e.SOCIAL_APPLE_CLIENT_SECRET),
+      wechat:
+        e.SOCIAL_WECHAT_APP_ID && e.SOCIAL_WECHAT_APP_SECRET
+          ? {
+              appId: e.SOCIAL_WECHAT_APP_ID,
+              appSecret: new SecretValue(e.SOCIAL_WECHAT_APP_SECRET),
+              openUrl: e.SOCIAL_WECHAT_OPEN_URL.replace(/\/+$/, ''),
+              apiUrl: e.SOCIAL_WECHAT_API_URL.replace(/\/+$/, ''),
+            }
+          : undefined,
+    },
   };
+}
+
+function socialProvider(issuer: string, clientId?: string, clientSecret?: string): SocialOidcProviderConfig | undefined {
+  return clientId && clientSecret ? { issuer, clientId, clientSecret: new SecretValue(clientSecret) } : undefined;
 }
 
 /** Values of URL variables may hold passwords: never echo those back in an error. */

@@ -25,7 +25,21 @@ export const IDENTITY_ERROR_STATUS = {
   'oidc-email-unverified': 403,
   'staff-account-not-found': 403,
   'identity-provider-unavailable': 503,
+  'social-provider-unknown': 404,
+  'social-link-pending-missing': 400,
+  'social-link-taken': 409,
+  'social-link-not-found': 404,
+  'wechat-refused': 502,
   'rate-limited': 429,
+  // Alumni NetID (netid-*.ts); the messages of the first four are the FAQ's, word for word.
+  'captcha-invalid': 400,
+  'netid-already-registered': 409,
+  'display-name-taken': 409,
+  'display-name-invalid': 400,
+  'netid-not-eligible': 400,
+  'password-rejected': 400,
+  'netid-credentials-wrong': 401,
+  'netid-unknown': 404,
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;

@@ -48,6 +48,19 @@ import { StaffOidcClient } from './staff-oidc.client.js';
 import { StaffOidcController } from './staff-oidc.controller.js';
 import { StaffSignInController } from './staff-sign-in.controller.js';
 import { StaffSignInService } from './staff-sign-in.service.js';
+// Alumni NetID (issue 7 items 1–3)
+import { CaptchaController } from './captcha.controller.js';
+import { CaptchaService } from './captcha.service.js';
+import { NetIdAuthController, NetIdStaffController } from './netid-auth.controller.js';
+import { NetIdPeopleService } from './netid-people.service.js';
+import { NetIdRecoveryService } from './netid-recovery.service.js';
+import { NetIdRegistrationService } from './netid-registration.service.js';
+import { NetIdRepository } from './netid-repository.js';
+import { NetIdSignInService } from './netid-sign-in.service.js';
+import { SocialIdentityLinkEntity, SocialPendingLinkEntity } from './social-link.entity.js';
+import { SocialLinkRepository } from './social-link.repository.js';
+import { SocialLinksController, SocialSignInController } from './social-sign-in.controller.js';
+import { SocialSignInService } from './social-sign-in.service.js';
 
 // The ports identity declares must fit the services bound to them (checked by the compiler, not at run time).
 type Fits<A, B> = [A] extends [B] ? true : never;
@@ -73,6 +86,8 @@ void [mailFits, registryFits];
       StaffAccountEntity,
       StaffIdentityLinkEntity,
       OidcLoginStateEntity,
+      SocialIdentityLinkEntity,
+      SocialPendingLinkEntity,
     ]),
     AdminModule,
     AlumniModule,
@@ -84,7 +99,13 @@ void [mailFits, registryFits];
     AccountEmailController,
     StaffSignInController,
     StaffOidcController,
+    SocialSignInController,
+    SocialLinksController,
     StaffController,
+    // Alumni NetID
+    CaptchaController,
+    NetIdAuthController,
+    NetIdStaffController,
   ],
   providers: [
     Clock,
@@ -109,14 +130,23 @@ void [mailFits, registryFits];
     OidcLoginStateRepository,
     StaffIdentityLinkRepository,
     StaffOidcSignInService,
+    SocialLinkRepository,
+    SocialSignInService,
     StaffService,
     IdentityHousekeepingRepository,
     IdentityHousekeeping,
+    // Alumni NetID
+    NetIdRepository,
+    CaptchaService,
+    NetIdRegistrationService,
+    NetIdSignInService,
+    NetIdRecoveryService,
+    NetIdPeopleService,
     { provide: IdentityMailer, useExisting: MailService },
     { provide: GraduateDirectory, useExisting: RegistryService },
     // Every route of the application passes this guard: a route that declares no access is refused.
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [SessionService, Clock],
+  exports: [SessionService, Clock, RateLimitService],
 })
 export class IdentityModule {}

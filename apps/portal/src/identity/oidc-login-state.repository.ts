@@ -15,7 +15,8 @@ export class OidcLoginStateRepository {
   async take(id: Buffer): Promise<OidcLoginStateEntity | null> {
     const [rows] = (await this.states.query(
       `DELETE FROM oidc_login_state WHERE id = $1
-       RETURNING state, nonce, code_verifier AS "codeVerifier", created_at AS "createdAt", expires_at AS "expiresAt"`,
+       RETURNING state, nonce, code_verifier AS "codeVerifier", created_at AS "createdAt", expires_at AS "expiresAt",
+                 provider, browser_binding AS "browserBinding"`,
       [id],
     )) as [Omit<OidcLoginStateEntity, 'id'>[], number];
     return rows[0] ? { id, ...rows[0] } : null;

@@ -17,6 +17,7 @@ const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
   'staff-sign-in-code': { code: '775201', minutes: 5 },
   'email-registered': { email: 'chan.tai.man@example.com' },
   'email-changed': { newEmail: 'c***@example.net' },
+  'netid-registered': { netId: 'chan.tai-man', displayName: 'Chan Tai-Man', emailAlias: 'chan.tai-man@connect.polyu.hk' },
   'photo-rejected': { reason: 'The photo is blurred <b>too much</b>' },
   'ecard-revoked': { reason: 'Not a graduate & record withdrawn' },
   'guest-pass': {
@@ -42,6 +43,7 @@ describe('mail templates', () => {
       'email-registered',
       'email-verification-code',
       'guest-pass',
+      'netid-registered',
       'photo-rejected',
       'sign-in-code',
       'staff-sign-in-code',

@@ -19,6 +19,8 @@ export interface MailTemplateData {
   'email-registered': { email: string };
   /** Notice to the previous address that the sign-in email was changed (the new one shown masked). */
   'email-changed': { newEmail: string };
+  /** "Completion of NetID Registration" (FAQ 13: alumni search their mail for this subject to find their NetID). */
+  'netid-registered': { netId: string; displayName: string; emailAlias: string };
   /** The AAO rejected the eCard photo; the alumnus can upload another (issue 4 item 2). */
   'photo-rejected': { reason: string };
   /** The AAO revoked the eCard. */
@@ -38,6 +40,7 @@ export const MAIL_TEMPLATE_FIELDS: {
   'staff-sign-in-code': { code: 'string', minutes: 'number' },
   'email-registered': { email: 'string' },
   'email-changed': { newEmail: 'string' },
+  'netid-registered': { netId: 'string', displayName: 'string', emailAlias: 'string' },
   'photo-rejected': { reason: 'string' },
   'ecard-revoked': { reason: 'string' },
   'guest-pass': { guestName: 'string', date: 'string', purpose: 'string', link: 'string', qrText: 'string' },
@@ -211,6 +214,37 @@ const TEMPLATES: { readonly [T in MailTemplateName]: Record<MailLocale, CopyFunc
       heading: '電郵地址已登記',
       lead: [`${email} 現已成為你的校友網站帳戶的登記電郵地址。`, '以後請使用此地址，以及我們發送到此地址的一次性密碼（OTP）登入。'],
       notes: [`如這項更改並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+  'netid-registered': {
+    // The English subject is the FAQ's, word for word; the Chinese mail keeps it too, so a search finds it.
+    en: ({ netId, displayName, emailAlias }) => ({
+      subject: 'Completion of NetID Registration',
+      heading: 'Your Alumni NetID is ready',
+      lead: [
+        `Dear ${displayName},`,
+        `You have registered your Alumni NetID: ${netId}`,
+        `Your email alias is ${emailAlias}.`,
+        'Sign in to the Alumni Portal with your Alumni NetID and the NetPassword you chose.',
+      ],
+      notes: [
+        'Keep this email: search your mailbox for "Completion of NetID Registration" if you forget your NetID.',
+        `If you did not register an Alumni NetID, contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL} straight away.`,
+      ],
+    }),
+    'zh-Hant': ({ netId, displayName, emailAlias }) => ({
+      subject: 'Completion of NetID Registration（校友 NetID 登記完成）',
+      heading: '你的校友 NetID 已可使用',
+      lead: [
+        `${displayName}：`,
+        `你已成功登記校友 NetID：${netId}`,
+        `你的電郵別名為 ${emailAlias}。`,
+        '請以校友 NetID 及你設定的 NetPassword 登入校友網站。',
+      ],
+      notes: [
+        '請保留此電郵：如忘記 NetID，可在郵箱搜尋「Completion of NetID Registration」。',
+        `如你沒有登記校友 NetID，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`,
+      ],
     }),
   },
   'email-changed': {

@@ -7,6 +7,8 @@ export interface GraduateAward {
   award: string;
   institution: Institution;
   graduationYear: number;
+  /** Conferred by PolyU (HKCC/SPEED graduates with one may register an Alumni NetID). */
+  polyuAward: boolean;
 }
 
 /** A graduate as other domains see it. Never holds the personal ID or its hash: only whether one is on record. */
@@ -42,5 +44,11 @@ export function mapGraduate(entity: GraduateEntity): Graduate {
 }
 
 export function mapGraduateAward(entity: GraduateAwardEntity): GraduateAward {
-  return { programme: entity.programme, award: entity.award, institution: entity.institution, graduationYear: entity.graduationYear };
+  return {
+    programme: entity.programme,
+    award: entity.award,
+    institution: entity.institution,
+    graduationYear: entity.graduationYear,
+    polyuAward: entity.polyuAward,
+  };
 }

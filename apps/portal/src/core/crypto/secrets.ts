@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AppConfig } from '../../config/app-config.js';
 
 /** Purposes a key is derived for. A key derived for one purpose is useless for another. */
-export type SecretPurpose = 'personal-id-hmac' | 'one-time-code-hmac' | 'session-token-hmac' | 'guest-link-hmac';
+export type SecretPurpose = 'personal-id-hmac' | 'one-time-code-hmac' | 'session-token-hmac' | 'guest-link-hmac' | 'captcha-hmac';
 
 /** Derives a 32-byte key for one purpose from the root secret (HKDF-SHA256). */
 export function deriveKey(appSecret: string, purpose: SecretPurpose): Buffer {

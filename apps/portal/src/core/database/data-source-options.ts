@@ -13,6 +13,7 @@ import { RateLimitCounterEntity } from '../../identity/rate-limit-counter.entity
 import { RegistrationTicketEntity } from '../../identity/registration-ticket.entity.js';
 import { SessionEntity } from '../../identity/session.entity.js';
 import { StaffIdentityLinkEntity } from '../../identity/staff-identity-link.entity.js';
+import { SocialIdentityLinkEntity, SocialPendingLinkEntity } from '../../identity/social-link.entity.js';
 import { AchievementEntity } from '../../profile/achievement.entity.js';
 import { AlumniProfileEntity } from '../../profile/alumni-profile.entity.js';
 import { CareerEntryEntity } from '../../profile/career-entry.entity.js';
@@ -20,6 +21,7 @@ import { EducationEntryEntity } from '../../profile/education-entry.entity.js';
 import { SigningKeyEntity } from '../../keys/signing-key.entity.js';
 import { GuestPolicyEntity } from '../../passes/guest-policy.entity.js';
 import { PassEntity } from '../../passes/pass.entity.js';
+import { GateEntity } from '../../gates/gate.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every entity of the portal. Listed here (not globbed) so ESM builds, tests and the CLI see the same set. */
@@ -35,6 +37,8 @@ export const ENTITIES = [
   StaffAccountEntity,
   StaffIdentityLinkEntity,
   OidcLoginStateEntity,
+  SocialIdentityLinkEntity,
+  SocialPendingLinkEntity,
   AlumniProfileEntity,
   CareerEntryEntity,
   EducationEntryEntity,
@@ -45,6 +49,7 @@ export const ENTITIES = [
   AlumniPrivilegeEntity,
   PassEntity,
   GuestPolicyEntity,
+  GateEntity,
 ];
 
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -6,6 +6,11 @@ import { Identity21764230000000 } from './1764230000000-identity-2.js';
 import { SigningKeys1764240000000 } from './1764240000000-signing-keys.js';
 import { Ecard1764250000000 } from './1764250000000-ecard.js';
 import { Passes1764260000000 } from './1764260000000-passes.js';
+import { SocialSignIn1764290000000 } from './1764290000000-social-sign-in.js';
+import { Gates1764270000000 } from './1764270000000-gates.js';
+import { GuestSingleEntry1764270000001 } from './1764270000001-guest-single-entry.js';
+import { Netid1764280000000 } from './1764280000000-netid.js';
+import { GateEnrollment1764300000000 } from './1764300000000-gate-enrollment.js';
 
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +22,9 @@ export const MIGRATIONS = [
   SigningKeys1764240000000,
   Ecard1764250000000,
   Passes1764260000000,
+  Gates1764270000000,
+  GuestSingleEntry1764270000001,
+  Netid1764280000000,
+  SocialSignIn1764290000000,
+  GateEnrollment1764300000000,
 ];

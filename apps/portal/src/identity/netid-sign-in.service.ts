@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { dummyPasswordHash, verifyPassword } from '../admin/staff-password.js';
+import { IdentityEffects, type RequestContext } from './identity-audit.js';
+import { IdentityException } from './identity.exception.js';
+import { NetIdRepository } from './netid-repository.js';
+import { NETID_RATE_LIMITS, normaliseNetId } from './netid-rules.js';
+import { RateLimitService } from './rate-limit.service.js';
+import { SessionService, type StartedSession } from './session.service.js';
+
+export const NETID_CREDENTIALS_WRONG = 'The NetID or NetPassword is not correct. Please check them and try again.';
+
+/** Sign-in with Alumni NetID and NetPassword (FAQ 4). */
+@Injectable()
+export class NetIdSignInService {
+  constructor(
+    private readonly netIds: NetIdRepository,
+    private readonly rateLimits: RateLimitService,
+    private readonly sessions: SessionService,
+    private readonly effects: IdentityEffects,
+  ) {}
+
+  /**
+   * Every attempt counts against the NetID and the IP address before the password is looked at, so once the
+   * window's limit is reached even the right password is refused until the window passes. An unknown NetID gets
+   * the same answer after the same work (argon2id against a dummy hash): the answer never says which part was wrong.
+   */
+  async signIn(input: { netId: string; password: string; previousToken?: string }, context: RequestContext): Promise<StartedSession> {
+    const netId = normaliseNetId(input.netId);
+    await this.rateLimits.consume(NETID_RATE_LIMITS.signInPerIp, context.ip ?? 'unknown', 'sign-in attempts');
+    await this.rateLimits.consume(
+      NETID_RATE_LIMITS.signInPerNetId,
+      netId ?? input.netId.trim().toLowerCase(),
+      'sign-in attempts for this NetID',
+    );
+    const row = netId ? await this.netIds.findByNetId(netId) : null;
+    const passwordRight = await verifyPassword(row?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    if (!row || !passwordRight) {
+      await this.effects.record({
+        actorType: 'alumnus',
+        actorId: row?.accountId ?? null,
+        action: 'alumnus.sign-in',
+        outcome: 'failure',
+        context,
+        details: { method: 'netid', reason: row ? 'wrong-password' : 'unknown-netid' },
+      });
+      throw new IdentityException('netid-credentials-wrong', NETID_CREDENTIALS_WRONG);
+    }
+    const session = await this.sessions.start({
+      subjectType: 'alumnus',
+      subjectId: row.accountId,
+      roles: ['alumnus'],
+      ip: context.ip,
+      userAgent: context.userAgent,
+      previousToken: input.previousToken,
+    });
+    await this.effects.record({
+      actorType: 'alumnus',
+      actorId: row.accountId,
+      action: 'alumnus.sign-in',
+      outcome: 'success',
+      context,
+      details: { method: 'netid', netId: row.netId },
+    });
+    return session;
+  }
+}
