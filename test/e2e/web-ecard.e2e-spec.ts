@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
+import { campusDayOf } from '@campuspass/pass-token';
 import sharp from 'sharp';
+import { decodeQrFromScreenshot, verifyPublished } from '../support/qr-screenshot.js';
 import {
   createStaff,
+  publishedPassKeys,
   registerByApi,
   seedRegistry,
   setContactByApi,
@@ -125,6 +128,15 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
     await page.getByText(/^Valid on /).waitFor();
     await screenshot(page, 'ecard-en');
+
+    // What the screen shows is today's signed pass: read it from a screenshot of the page (as a turnstile camera
+    // would), decode it with libs/pass-token and verify it against the key the portal publishes.
+    const shown = await decodeQrFromScreenshot(page);
+    const dayPass = await page.request.get(web.url('/api/passes/today'), { headers: { accept: 'application/json' } });
+    expect(shown.text).toBe(((await dayPass.json()) as { qrText: string }).qrText);
+    const verified = verifyPublished(shown.text, await publishedPassKeys(web));
+    expect(verified.fields.kind).toBe('alumni-day');
+    expect(verified.fields.campusDay).toBe(campusDayOf(new Date()));
 
     await page.getByRole('button', { name: '繁體中文' }).click();
     await page.getByRole('heading', { level: 1, name: '校友電子證' }).waitFor();

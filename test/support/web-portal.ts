@@ -201,3 +201,116 @@ export async function signInStaff(web: WebPortal, page: Page, staff: { email: st
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`**${next}`);
 }
+
+/** A pass-signing public key as the portal publishes it (GET /api/admin/keys, purpose "pass"). */
+export interface PublishedPassKey {
+  readonly kid: string;
+  readonly status: string;
+  readonly publicKey: Uint8Array;
+  readonly notBeforeDay?: number;
+  readonly notAfterDay?: number;
+}
+
+/**
+ * The pass-signing public keys the portal publishes (next, active, retired; never revoked), read through the
+ * admin API by a new AAO admin signed in on a page of its own. Public keys only: no private material.
+ */
+export async function publishedPassKeys(web: WebPortal): Promise<PublishedPassKey[]> {
+  const email = `keys-${randomUUID().slice(0, 8)}@example.com`;
+  const password = await createStaff(web, { email, name: 'Key Reader', role: 'aao-admin' });
+  const page = await web.newPage({ width: 1280, height: 800 });
+  await signInStaff(web, page, { email, password }, '/admin/ecard-reviews');
+  const response = await page.request.get(web.url('/api/admin/keys'), { headers: { accept: 'application/json' } });
+  if (!response.ok()) throw new Error(`GET /api/admin/keys answered ${response.status()}: ${await response.text()}`);
+  const keys = (await response.json()) as Array<{
+    purpose: string;
+    kid: string;
+    status: string;
+    publicKey: string;
+    notBeforeDay: number | null;
+    notAfterDay: number | null;
+  }>;
+  await page.context().close();
+  return keys
+    .filter((key) => key.purpose === 'pass' && key.status !== 'revoked')
+    .map((key) => ({
+      kid: key.kid,
+      status: key.status,
+      publicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64')),
+      ...(key.notBeforeDay === null ? {} : { notBeforeDay: key.notBeforeDay }),
+      ...(key.notAfterDay === null ? {} : { notAfterDay: key.notAfterDay }),
+    }));
+}
+
+/**
+ * An alumnus with an active eCard, signed in on a phone-sized page of their own: registry → email → sign-in →
+ * contact details → photo upload (FAQ 19–20). `photo` is any real JPEG.
+ */
+export async function activeAlumnus(web: WebPortal, photo: Buffer): Promise<{ page: Page; email: string; name: string }> {
+  const email = `alumnus-${randomUUID().slice(0, 8)}@example.com`;
+  const graduate = uniqueGraduate();
+  await seedRegistry(web, [graduate]);
+  await registerByApi(web, graduate, email);
+  const page = await web.newPage();
+  await signInWithCode(web, page, email);
+  await setContactByApi(page);
+  await page.goto(web.url('/ecard'));
+  await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await page.getByRole('button', { name: 'Upload photo' }).click();
+  await page.getByText('Your eCard is active. You can view it right away.').waitFor();
+  return { page, email, name: `${graduate.givenName} ${graduate.surname}` };
+}
+
+/**
+ * Like startWebPortal, with extra portal variables: e.g. CAPTCHA_COST and CAPTCHA_COUNTER_MAX low, so the
+ * ALTCHA widget's proof-of-work in the NetID registration page takes milliseconds in a browser test.
+ */
+export async function startWebPortalWithEnv(env: NodeJS.ProcessEnv): Promise<WebPortal> {
+  const smtp = await startTestSmtpServer();
+  const appSecret = randomBytes(32).toString('base64url');
+  let portal: RunningPortal | undefined;
+  try {
+    portal = await startPortal({ ...env, SMTP_URL: smtp.url, APP_SECRET: appSecret });
+    const browser = await launchBrowser();
+    const contexts: BrowserContext[] = [];
+    const running = portal;
+    return {
+      portal: running,
+      smtp,
+      browser,
+      appSecret,
+      url: (pathname) => new URL(pathname, running.baseUrl).href,
+      async newPage({ locale = 'en-US', width = 390, height = 844 } = {}) {
+        const context = await browser.newContext({ locale, viewport: { width, height } });
+        contexts.push(context);
+        return context.newPage();
+      },
+      async close() {
+        for (const context of contexts) await context.close().catch(() => undefined);
+        await browser.close();
+        await running.close();
+        await smtp.close();
+      },
+    };
+  } catch (error) {
+    await portal?.close();
+    await smtp.close();
+    throw error;
+  }
+}
+
+/** Imports a registry CSV (header line included) with the built CLI, as the AAO would. */
+export async function importRegistryCsv(web: WebPortal, csv: string): Promise<void> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'campuspass-registry-'));
+  const file = path.join(directory, 'registry.csv');
+  await writeFile(file, csv.endsWith('\n') ? csv : `${csv}\n`);
+  try {
+    const result = await runToExit('apps/portal/dist/cli.js', { DATABASE_URL: web.portal.database.url, APP_SECRET: web.appSecret }, [
+      'registry:import',
+      file,
+    ]);
+    if (result.code !== 0) throw new Error(`registry:import exited with ${result.code}:\n${result.output}`);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

@@ -3,11 +3,16 @@ import { AppShell } from './layout/app-shell.js';
 import { DevMailboxPage } from './pages/dev-mailbox-page.js';
 import { EcardPage } from './pages/ecard-page.js';
 import { EcardReviewsPage } from './pages/ecard-reviews-page.js';
+import { GUEST_ACCESS_PATH, GuestAccessPage } from './pages/guest-access-page.js';
 import { HomePage } from './pages/home-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { PrivilegesPage } from './pages/privileges-page.js';
 import { ProfilePage } from './pages/profile-page.js';
+import { PublicGuestPage } from './pages/public-guest-page.js';
 import { RegisterEmailPage } from './pages/register-email-page.js';
+import { ForgotNetIdPage } from './pages/forgot-netid-page.js';
+import { ForgotNetPasswordPage } from './pages/forgot-netpassword-page.js';
+import { NetIdRegisterPage } from './pages/netid-register-page.js';
 import { RegistryImportPage } from './pages/registry-import-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { StaffSignInPage } from './pages/staff-sign-in-page.js';
@@ -17,8 +22,12 @@ const ROUTES: Readonly<Record<string, ComponentType>> = {
   '/': HomePage,
   '/sign-in': SignInPage,
   '/register-email': RegisterEmailPage,
+  '/netid/register': NetIdRegisterPage,
+  '/netid/forgot-netid': ForgotNetIdPage,
+  '/netid/forgot-password': ForgotNetPasswordPage,
   '/profile': ProfilePage,
   '/ecard': EcardPage,
+  [GUEST_ACCESS_PATH]: GuestAccessPage,
   '/staff/sign-in': StaffSignInPage,
   '/admin/registry': RegistryImportPage,
   '/admin/ecard-reviews': EcardReviewsPage,
@@ -32,7 +41,10 @@ export function normalizePath(pathname: string): string {
 }
 
 export function App() {
-  const Page = ROUTES[normalizePath(usePathname())] ?? NotFoundPage;
+  const pathname = usePathname();
+  // The page behind a shared guest link (/g/<token>) stands alone: no sign-in, no app navigation.
+  if (pathname.startsWith('/g/')) return <PublicGuestPage />;
+  const Page = ROUTES[normalizePath(pathname)] ?? NotFoundPage;
   return (
     <AppShell>
       <Page />

@@ -171,6 +171,19 @@ function EcardContent({
         )}
         {card.status !== 'not-activated' && <EcardCard card={card} />}
         {card.status === 'active' && <CampusAccess />}
+        {card.status === 'active' && (
+          <section className="card guest-access-link" aria-labelledby="guest-access-link-title">
+            <h2 id="guest-access-link-title" className="card__title">
+              {t('guests.title')}
+            </h2>
+            <p>{t('guests.ecardLinkHint')}</p>
+            <p>
+              <Link to="/ecard/guests" className="button button--brand">
+                {t('guests.ecardLink')}
+              </Link>
+            </p>
+          </section>
+        )}
         {canUpload && card.contactComplete && <PhotoUpload rejected={photoRejected} onUploaded={onUploaded} />}
         {card.status === 'active' && !photoRejected && <PhotoReplace onUploaded={onUploaded} />}
       </div>

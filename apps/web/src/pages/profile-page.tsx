@@ -19,6 +19,7 @@ import { useSession } from '../session/session-context.js';
 import { CollectionSection, type CollectionSpec } from './profile/collection-section.js';
 import { ContactSection } from './profile/contact-section.js';
 import { SignInEmailSection } from './profile/sign-in-email-section.js';
+import { LinkedAccountsSection } from './profile/linked-accounts-section.js';
 import {
   validateAchievement,
   validateCareer,
@@ -117,6 +118,7 @@ function MyProfile() {
       <p className="page__note">{t('profile.intro')}</p>
 
       <SignInEmailSection email={profile.signInEmail} onChanged={(signInEmail) => set({ signInEmail })} />
+      <LinkedAccountsSection />
       <ContactSection contact={profile.contact} onSaved={(contact) => set({ contact })} onReload={reload} />
       <CollectionSection spec={specs.career} entries={profile.career} onChange={(career) => set({ career })} onReload={reload} />
       <CollectionSection

@@ -10,6 +10,8 @@ import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Link, navigate } from '../router/router.js';
 import { useSession } from '../session/session-context.js';
+import { SocialLinkStep, SocialSignInSection } from './social-sign-in.js';
+import { NetIdSignInSection } from './netid-sign-in-section.js';
 
 type Step =
   { readonly kind: 'email' } | { readonly kind: 'code'; readonly requestId: string; readonly email: string; readonly sentAt: number };
@@ -32,6 +34,8 @@ export function SignInPage() {
   const query = new URLSearchParams(window.location.search);
   const next = safeNext(query.get('next'), '/profile');
   const signedOut = query.get('signedOut') === '1';
+  // Back from a first social sign-in: the registered email and its code link the social account.
+  if (query.get('socialLink') === '1') return <SocialLinkStep />;
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
@@ -85,6 +89,8 @@ export function SignInPage() {
               </button>
             </div>
           </form>
+          <SocialSignInSection />
+          <NetIdSignInSection />
           <section className="card" aria-labelledby="first-time-title">
             <h2 id="first-time-title" className="card__title">
               {t('signIn.firstTimeTitle')}
