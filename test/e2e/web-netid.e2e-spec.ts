@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { hkidCheckDigit } from '../../apps/portal/src/alumni/hkid.js';
-import { importRegistryCsv, startWebPortalWithEnv, type WebPortal } from '../support/web-portal.js';
+import { importRegistryCsv, startWebPortal, type WebPortal } from '../support/web-portal.js';
 
 describe('Alumni NetID in the web app (Debian chromium, real portal, SMTP, ALTCHA)', () => {
   let web: WebPortal;
 
   beforeAll(async () => {
     // A cheap proof-of-work: the widget still fetches, solves and submits a real signed challenge.
-    web = await startWebPortalWithEnv({ CAPTCHA_COST: '1', CAPTCHA_COUNTER_MAX: '50' });
+    web = await startWebPortal({ CAPTCHA_COST: '1', CAPTCHA_COUNTER_MAX: '50' });
   });
 
   afterAll(async () => {

@@ -23,12 +23,16 @@ export interface WebPortal {
   close(): Promise<void>;
 }
 
-export async function startWebPortal(): Promise<WebPortal> {
+/**
+ * A built portal process with its own SMTP server and a browser. `env` adds portal variables: e.g. CAPTCHA_COST and
+ * CAPTCHA_COUNTER_MAX low, so the ALTCHA widget's proof-of-work in the NetID registration page takes milliseconds.
+ */
+export async function startWebPortal(env: NodeJS.ProcessEnv = {}): Promise<WebPortal> {
   const smtp = await startTestSmtpServer();
   const appSecret = randomBytes(32).toString('base64url');
   let portal: RunningPortal | undefined;
   try {
-    portal = await startPortal({ SMTP_URL: smtp.url, APP_SECRET: appSecret });
+    portal = await startPortal({ ...env, SMTP_URL: smtp.url, APP_SECRET: appSecret });
     const browser = await launchBrowser();
     const contexts: BrowserContext[] = [];
     const running = portal;
@@ -259,44 +263,6 @@ export async function activeAlumnus(web: WebPortal, photo: Buffer): Promise<{ pa
   await page.getByRole('button', { name: 'Upload photo' }).click();
   await page.getByText('Your eCard is active. You can view it right away.').waitFor();
   return { page, email, name: `${graduate.givenName} ${graduate.surname}` };
-}
-
-/**
- * Like startWebPortal, with extra portal variables: e.g. CAPTCHA_COST and CAPTCHA_COUNTER_MAX low, so the
- * ALTCHA widget's proof-of-work in the NetID registration page takes milliseconds in a browser test.
- */
-export async function startWebPortalWithEnv(env: NodeJS.ProcessEnv): Promise<WebPortal> {
-  const smtp = await startTestSmtpServer();
-  const appSecret = randomBytes(32).toString('base64url');
-  let portal: RunningPortal | undefined;
-  try {
-    portal = await startPortal({ ...env, SMTP_URL: smtp.url, APP_SECRET: appSecret });
-    const browser = await launchBrowser();
-    const contexts: BrowserContext[] = [];
-    const running = portal;
-    return {
-      portal: running,
-      smtp,
-      browser,
-      appSecret,
-      url: (pathname) => new URL(pathname, running.baseUrl).href,
-      async newPage({ locale = 'en-US', width = 390, height = 844 } = {}) {
-        const context = await browser.newContext({ locale, viewport: { width, height } });
-        contexts.push(context);
-        return context.newPage();
-      },
-      async close() {
-        for (const context of contexts) await context.close().catch(() => undefined);
-        await browser.close();
-        await running.close();
-        await smtp.close();
-      },
-    };
-  } catch (error) {
-    await portal?.close();
-    await smtp.close();
-    throw error;
-  }
 }
 
 /** Imports a registry CSV (header line included) with the built CLI, as the AAO would. */

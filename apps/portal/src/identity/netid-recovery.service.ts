@@ -123,7 +123,7 @@ export class NetIdRecoveryService {
     }
     await this.rateLimits.consume(RATE_LIMITS.codeRequestPerEmail, account.email, 'requests for a code for this email');
     const issued = await this.codes.issue({
-      purpose: 'email-verification',
+      purpose: 'netid-recovery',
       subjectId: account.id,
       email: account.email,
       locale: input.locale,
@@ -169,7 +169,7 @@ export class NetIdRecoveryService {
     await this.rateLimits.consume(RATE_LIMITS.codeVerifyPerIp, context.ip ?? 'unknown', 'tries');
     const ticket = await this.validTicket(purpose, input.ticket);
     try {
-      await this.codes.verify(ticket.codeRequestId, 'email-verification', input.code);
+      await this.codes.verify(ticket.codeRequestId, 'netid-recovery', input.code);
       if (!(await this.netIds.markTicketUsed(ticket.id, this.clock.now()))) throw ticketError();
       return ticket;
     } catch (error) {

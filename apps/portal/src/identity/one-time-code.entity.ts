@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MailLocale } from './alumni-account.entity.js';
 
-export type CodePurpose = 'sign-in' | 'email-verification' | 'staff-sign-in' | 'reauthentication' | 'email-change';
+export type CodePurpose =
+  'sign-in' | 'email-verification' | 'staff-sign-in' | 'reauthentication' | 'email-change' | 'social-link' | 'netid-recovery';
 
 /** One request for a code; the id is the request id the code is bound to. */
 @Entity({ name: 'one_time_code' })

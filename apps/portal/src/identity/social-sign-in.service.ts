@@ -252,7 +252,7 @@ export class SocialSignInService {
     await this.rateLimits.consume(RATE_LIMITS.codeRequestPerEmail, email, 'requests for a code for this email');
     const account = await this.accounts.findByEmail(email);
     const locale = input.locale ?? account?.locale ?? 'en';
-    const issued = await this.codes.issue({ purpose: 'sign-in', subjectId: account?.id ?? null, email, locale, ip: context.ip });
+    const issued = await this.codes.issue({ purpose: 'social-link', subjectId: account?.id ?? null, email, locale, ip: context.ip });
     if (account && issued.code) {
       this.effects.sendInBackground({
         to: account.email,
@@ -277,7 +277,7 @@ export class SocialSignInService {
       if (!pending.requestId) {
         throw new IdentityException('request-unknown', 'Please enter your registered email first: we will send a code to it.');
       }
-      const request = await this.codes.verify(pending.requestId, 'sign-in', input.code);
+      const request = await this.codes.verify(pending.requestId, 'social-link', input.code);
       accountId = request.subjectId;
       const account = accountId ? await this.accounts.findById(accountId) : null;
       // A right code always has an account: codes are only made for registered emails.

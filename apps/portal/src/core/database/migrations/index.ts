@@ -11,6 +11,7 @@ import { Gates1764270000000 } from './1764270000000-gates.js';
 import { GuestSingleEntry1764270000001 } from './1764270000001-guest-single-entry.js';
 import { Netid1764280000000 } from './1764280000000-netid.js';
 import { GateEnrollment1764300000000 } from './1764300000000-gate-enrollment.js';
+import { CodePurposes1764310000000 } from './1764310000000-code-purposes.js';
 
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Netid1764280000000,
   SocialSignIn1764290000000,
   GateEnrollment1764300000000,
+  CodePurposes1764310000000,
 ];
