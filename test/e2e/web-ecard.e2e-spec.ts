@@ -310,6 +310,8 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     admin.once('dialog', (dialog) => void dialog.accept());
     await privilege.getByRole('button', { name: 'Delete' }).click();
     await admin.getByText(`Deleted “Hotel ICON dining ${tag}”.`).waitFor();
+    // The list reloads after the confirmation appears: wait for the row to go, then check it stays gone.
+    await admin.getByTestId('privilege').filter({ hasText: tag }).waitFor({ state: 'detached' });
     expect(await admin.getByTestId('privilege').filter({ hasText: tag }).count()).toBe(0);
   });
 });

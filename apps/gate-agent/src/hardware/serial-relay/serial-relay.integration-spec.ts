@@ -77,8 +77,9 @@ describe('SerialRelay over a pty pair to the relay-board emulator', () => {
     expect(on).toMatchObject({ on: true, bytes: 'a00101a2' });
     expect(off).toMatchObject({ on: false, bytes: 'a00100a1' });
     const heldMs = off!.monotonicMs - on!.monotonicMs;
-    // Both times are when the emulator read the bytes: the on may be read a little later than it was sent.
-    expect(heldMs).toBeGreaterThanOrEqual(250);
+    // Both times are when the emulator read the bytes: on a loaded machine the on may be read well after it was
+    // sent (seen: 60 ms late), so the lower bound only shows the relay was held, not switched straight off.
+    expect(heldMs).toBeGreaterThanOrEqual(150);
     // Upper bound with room for timer latency on a loaded 2-core CI machine; the pulse is 300 ms.
     expect(heldMs).toBeLessThan(300 + 700);
     expect(emulator.records.filter((record) => record.kind !== 'switch')).toEqual([]);
