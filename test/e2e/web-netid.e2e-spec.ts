@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { hkidCheckDigit } from '../../apps/portal/src/alumni/hkid.js';
+import { extractCode } from '../support/smtp.js';
 import { importRegistryCsv, startWebPortal, type WebPortal } from '../support/web-portal.js';
 
 describe('Alumni NetID in the web app (Debian chromium, real portal, SMTP, ALTCHA)', () => {
@@ -15,7 +16,7 @@ describe('Alumni NetID in the web app (Debian chromium, real portal, SMTP, ALTCH
     await web?.close();
   });
 
-  it('registers a NetID (the widget solves the captcha), mails it, and signs in with NetID and NetPassword', async () => {
+  it('registers a NetID (the widget solves the captcha, the code from the email on record confirms it), mails it, and signs in', async () => {
     const tag = randomUUID()
       .replace(/[^a-f]/g, '')
       .slice(0, 6)
@@ -51,11 +52,22 @@ describe('Alumni NetID in the web app (Debian chromium, real portal, SMTP, ALTCH
     await page.locator('.altcha[data-state="verified"]').waitFor({ timeout: 30_000 });
     const seen = web.smtp.messages.length;
     await page.getByRole('button', { name: 'Register', exact: true }).click();
+    // Knowing the details is not enough: a code goes to the email on record, shown masked.
+    await page.getByText('we have sent a 6-digit code to n***@example.com').waitFor();
+    const codeMail = await web.smtp.waitForMessage(email, 15_000, { after: seen });
+    expect(codeMail.subject).not.toBe('Completion of NetID Registration');
+    const code = extractCode(codeMail);
+    await page.getByLabel('6-digit code').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirm and register' }).click();
+    await page.getByText('That code is not right. You have 4 tries left.').waitFor();
+    const afterCode = web.smtp.messages.length;
+    await page.getByLabel('6-digit code').fill(code);
+    await page.getByRole('button', { name: 'Confirm and register' }).click();
     const netId = `${surname.toLowerCase()}.ka-ming`;
     await page.getByText('Your Alumni NetID is ready').waitFor();
     await expect(page.locator('.netid-value').textContent()).resolves.toBe(netId);
 
-    const mail = await web.smtp.waitForMessage(email, 15_000, { after: seen });
+    const mail = await web.smtp.waitForMessage(email, 15_000, { after: afterCode });
     expect(mail.subject).toBe('Completion of NetID Registration');
     expect(mail.text).toContain(netId);
 

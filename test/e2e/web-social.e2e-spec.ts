@@ -96,7 +96,8 @@ describe('social sign-in in the web app (Chromium, oidc-provider, SMTP)', () => 
     await button.click();
     await page.waitForURL('**/sign-in?socialLink=1');
     await page.getByRole('heading', { name: 'Link your social account' }).waitFor();
-    await expect(page.getByText(`You signed in with Google as ${email}`).count()).resolves.toBe(1);
+    // The heading renders before the pending link's details arrive: wait for them.
+    await page.getByText(`You signed in with Google as ${email}`).waitFor();
     // The provider's verified email is only offered: the alumnus still confirms it with the code.
     const field = page.getByLabel('Email address');
     expect(await field.inputValue()).toBe(email);

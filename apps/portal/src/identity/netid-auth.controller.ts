@@ -25,11 +25,11 @@ import { IdentityExceptionFilter } from './identity-exception.filter.js';
 import { mapSession } from './identity.mappers.js';
 import { NetIdPeopleService } from './netid-people.service.js';
 import { NetIdRecoveryService, type NetIdCodeSent } from './netid-recovery.service.js';
-import { NetIdRegistrationService } from './netid-registration.service.js';
+import { NetIdRegistrationService, type NetIdRegistrationCodeSent } from './netid-registration.service.js';
 import { NetIdSignInService } from './netid-sign-in.service.js';
 import { CurrentSubject, Public, Roles, type Subject } from './roles.js';
 
-function codeSent(sent: NetIdCodeSent): NetIdCodeSentResponse {
+function codeSent(sent: NetIdCodeSent | NetIdRegistrationCodeSent): NetIdCodeSentResponse {
   return {
     ticket: sent.ticket,
     maskedEmail: sent.maskedEmail,
@@ -53,11 +53,14 @@ export class NetIdAuthController {
 
   @Post('register')
   @Header('Cache-Control', 'no-store')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Register an Alumni NetID (pre-2011 PolyU alumni, HKCC/SPEED graduates with a PolyU award)' })
-  @ApiCreatedResponse({ type: NetIdRegisteredResponse })
-  async register(@Body() body: NetIdRegisterDto, @Req() request: Request): Promise<NetIdRegisteredResponse> {
-    const done = await this.registration.register(
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Register an Alumni NetID, step 1 (pre-2011 PolyU alumni, HKCC/SPEED graduates with a PolyU award): details, captcha, Display Name, NetPassword; a code is sent to the email on record',
+  })
+  @ApiAcceptedResponse({ type: NetIdCodeSentResponse })
+  async register(@Body() body: NetIdRegisterDto, @Req() request: Request): Promise<NetIdCodeSentResponse> {
+    const sent = await this.registration.start(
       {
         surname: body.surname,
         givenName: body.givenName,
@@ -70,6 +73,16 @@ export class NetIdAuthController {
       },
       requestContext(request),
     );
+    return codeSent(sent);
+  }
+
+  @Post('register/verify')
+  @Header('Cache-Control', 'no-store')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register an Alumni NetID, step 2: the emailed code; the NetID is created and mailed' })
+  @ApiCreatedResponse({ type: NetIdRegisteredResponse })
+  async registerVerify(@Body() body: NetIdCodeDto, @Req() request: Request): Promise<NetIdRegisteredResponse> {
+    const done = await this.registration.finish({ ticket: body.ticket, code: body.code }, requestContext(request));
     return {
       ...done,
       message: `Your Alumni NetID is ${done.netId}. We have sent it to ${done.maskedEmail} ("Completion of NetID Registration").`,

@@ -3,6 +3,7 @@ import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey as pbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
 import { Readable } from 'node:stream';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { registerAndSignIn, staffSignIn } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { extractCode, recipients, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
@@ -10,6 +11,7 @@ import { AuditService } from '../admin/audit.service.js';
 import { StaffService } from '../admin/staff.service.js';
 import { hkidCheckDigit } from '../alumni/hkid.js';
 import { RegistryService } from '../alumni/registry.service.js';
+import { AlumniAccountRepository } from './alumni-account.repository.js';
 import { Clock } from './clock.js';
 import { NETID_MESSAGES } from './netid-rules.js';
 
@@ -21,6 +23,8 @@ const HO = { surname: 'Ho', givenName: 'Wing', dateOfBirth: '1993-12-31', person
 const WONG = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1994-01-02', personalId: hkid('D', '456789') };
 const YIP = { surname: 'Yip', givenName: 'Mei', dateOfBirth: '1968-07-08', personalId: hkid('E', '567890') };
 const MAK = { surname: 'Mak', givenName: 'Chun', dateOfBirth: '1975-02-03', personalId: hkid('G', '789012') };
+const LAM = { surname: 'Lam', givenName: 'Po', dateOfBirth: '1971-08-09', personalId: hkid('L', '123987') };
+const NG = { surname: 'Ng', givenName: 'Kit', dateOfBirth: '1972-06-07', personalId: hkid('K', '901234') };
 
 const CSV = [
   'student_number,surname,given_name,date_of_birth,programme,award,institution,graduation_year,personal_id,email,student_netid,polyu_award',
@@ -30,6 +34,8 @@ const CSV = [
   `90000004D,Wong,Siu Ming,1994-01-02,HD Design,Higher Diploma,SPEED,2015,${WONG.personalId},wong.sm@old.example.com,,no`,
   `90000005E,Yip,Mei,1968-07-08,BA Social Work,BA,PolyU,1990,${YIP.personalId},yip.mei@old.example.com,,`,
   `90000006F,Mak,Chun,1975-02-03,BEng Civil,BEng,PolyU,1997,${MAK.personalId},mak.chun@old.example.com,,`,
+  `90000009J,Lam,Po,1971-08-09,BSc Chemistry,BSc,PolyU,1993,${LAM.personalId},lam.po@old.example.com,,`,
+  `90000008H,Ng,Kit,1972-06-07,BA Accountancy,BA,PolyU,1994,${NG.personalId},ng.kit@old.example.com,,`,
   // One person, two degrees, two student numbers and two Student NetIDs (FAQ 8): the AAO confirms which is the Alumni NetID.
   `90000007G,Tse,Hoi,1990-09-09,BSc Physics,BSc,PolyU,2012,${hkid('H', '890123')},tse.hoi@old.example.com,12000007g,`,
   `95000007G,Tse,Hoi,1990-09-09,MSc Physics,MSc,PolyU,2015,${hkid('H', '890123')},tse.hoi@old.example.com,15000007g,`,
@@ -55,10 +61,20 @@ describe('Alumni NetID: registration, sign-in, Forgot NetID / NetPassword (Postg
     return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
   }
 
+  /** Step 1: details, captcha, Display Name, NetPassword; a code goes to the email on record. */
   async function register(person: object, displayName: string, extra: Record<string, unknown> = {}) {
     return request(server())
       .post('/api/auth/netid/register')
       .send({ ...person, displayName, password: PASSWORD, captcha: await captcha(), ...extra });
+  }
+
+  /** Step 1, then the code from the mail sent to `email`: step 2's answer. */
+  async function registerWithCode(person: object, displayName: string, email: string, extra: Record<string, unknown> = {}) {
+    const after = smtp.messages.length;
+    const started = await register(person, displayName, extra);
+    expect(started.status).toBe(202);
+    const code = extractCode(await smtp.waitForMessage(codeMailTo(email), 10_000, { after }));
+    return request(server()).post('/api/auth/netid/register/verify').send({ ticket: started.body.ticket, code });
   }
 
   // Fresh rate-limit windows: a day later, just after the hour.
@@ -66,12 +82,16 @@ describe('Alumni NetID: registration, sign-in, Forgot NetID / NetPassword (Postg
 
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
-    portal = await startTestPortal({ SMTP_URL: smtp.url, CAPTCHA_COST: '1', CAPTCHA_COUNTER_MAX: '20' }, { workers: true });
+    // TRUST_PROXY: the sign-in limit tests speak from several client addresses through X-Forwarded-For.
+    portal = await startTestPortal(
+      { SMTP_URL: smtp.url, CAPTCHA_COST: '1', CAPTCHA_COUNTER_MAX: '20', TRUST_PROXY: '127.0.0.0/8,::1' },
+      { workers: true },
+    );
     jest.spyOn(portal.app.get(Clock), 'now').mockImplementation(() => new Date(Date.now() + offsetMs));
     const report = await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
     expect(report.rejectedCount).toBe(0);
     // Chan registers first; the other tests lean on it.
-    const done = await register(CHAN, 'Chan Tai-Man');
+    const done = await registerWithCode(CHAN, 'Chan Tai-Man', 'chan.taiman@old.example.com');
     expect(done.status).toBe(201);
   });
 
@@ -100,22 +120,89 @@ describe('Alumni NetID: registration, sign-in, Forgot NetID / NetPassword (Postg
   });
 
   it('registers: the NetID and alias come from the Display Name, and "Completion of NetID Registration" carries the NetID', async () => {
-    const mail = await smtp.waitForMessage('chan.taiman@old.example.com', 10_000);
+    const mail = await smtp.waitForMessage(
+      (message) => recipients(message).includes('chan.taiman@old.example.com') && !/\b\d{6}\b/.test(message.text ?? ''),
+      10_000,
+    );
     expect(mail.subject).toBe('Completion of NetID Registration');
     expect(mail.text).toContain('chan.tai-man');
     expect(mail.text).toContain('chan.tai-man@connect.polyu.hk');
 
     const after = smtp.messages.length;
-    const done = await register(YIP, 'Yip Mei 1968', { locale: 'zh-Hant' });
+    const done = await registerWithCode(YIP, 'Yip Mei 1968', 'yip.mei@old.example.com', { locale: 'zh-Hant' });
     expect(done.status).toBe(201);
     expect(done.body).toMatchObject({
       netId: 'yip.mei.1968',
       emailAlias: 'yip.mei.1968@connect.polyu.hk',
       maskedEmail: 'y***@old.example.com',
     });
-    const zh = await smtp.waitForMessage('yip.mei@old.example.com', 10_000, { after });
+    const zh = await smtp.waitForMessage(
+      (message) => recipients(message).includes('yip.mei@old.example.com') && !/\b\d{6}\b/.test(message.text ?? ''),
+      10_000,
+      { after },
+    );
     expect(zh.subject).toContain('Completion of NetID Registration');
     expect(zh.text).toContain('yip.mei.1968');
+  });
+
+  it('creates no NetID on knowledge of the details alone: the code sent to the email on record is required', async () => {
+    const after = smtp.messages.length;
+    const started = await register(MAK, 'Mak Chun 1975');
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({
+      ticket: expect.any(String),
+      maskedEmail: 'm***@old.example.com',
+      message: expect.stringContaining('m***@old.example.com'),
+    });
+    const codeMail = await smtp.waitForMessage(codeMailTo('mak.chun@old.example.com'), 10_000, { after });
+    const code = extractCode(codeMail);
+    // Without the code there is no NetID and no account: the NetPassword does not sign in.
+    const early = await request(server()).post('/api/auth/netid/sign-in').send({ netId: 'mak.chun.1975', password: PASSWORD });
+    expect(early.status).toBe(401);
+    const dataSource = portal.app.get(DataSource);
+    expect(await dataSource.query(`SELECT 1 FROM alumni_netid WHERE net_id = 'mak.chun.1975'`)).toHaveLength(0);
+
+    const verify = (ticket: string, value: string) =>
+      request(server()).post('/api/auth/netid/register/verify').send({ ticket, code: value });
+    const wrong = await verify(started.body.ticket, code === '000000' ? '111111' : '000000');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ code: 'code-wrong', message: 'That code is not right. You have 4 tries left.' });
+    expect((await verify('not-a-ticket', code)).body.code).toBe('ticket-invalid');
+    const completionMails = () =>
+      smtp.messages
+        .slice(after)
+        .filter((mail) => recipients(mail).includes('mak.chun@old.example.com') && mail.subject === 'Completion of NetID Registration');
+    expect(completionMails()).toHaveLength(0);
+
+    const done = await verify(started.body.ticket, code);
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ netId: 'mak.chun.1975', maskedEmail: 'm***@old.example.com' });
+    const completion = await smtp.waitForMessage(
+      (mail) => recipients(mail).includes('mak.chun@old.example.com') && mail.subject === 'Completion of NetID Registration',
+      10_000,
+      { after },
+    );
+    expect(completion.text).toContain('mak.chun.1975');
+    // Used once.
+    expect((await verify(started.body.ticket, code)).body.code).toBe('ticket-invalid');
+    await request(server()).post('/api/auth/netid/sign-in').send({ netId: 'mak.chun.1975', password: PASSWORD }).expect(200);
+  });
+
+  it("sends the code to the account's registered email when there is one (not the registry's), and puts the NetID on that account", async () => {
+    const graduate = await portal.app.get(RegistryService).findGraduateByIdentity(LAM);
+    const account = await portal.app.get(AlumniAccountRepository).create(graduate!.id, 'lam.po@new.example.com', 'en', new Date());
+    const after = smtp.messages.length;
+    const started = await register(LAM, 'Lam Po 1971');
+    expect(started.status).toBe(202);
+    expect(started.body.maskedEmail).toBe('l***@new.example.com');
+    const code = extractCode(await smtp.waitForMessage(codeMailTo('lam.po@new.example.com'), 10_000, { after }));
+    const done = await request(server()).post('/api/auth/netid/register/verify').send({ ticket: started.body.ticket, code });
+    expect(done.status).toBe(201);
+    const rows: Array<{ account_id: string }> = await portal.app
+      .get(DataSource)
+      .query(`SELECT account_id FROM alumni_netid WHERE net_id = 'lam.po.1971'`);
+    expect(rows).toEqual([{ account_id: account.id }]);
+    expect(smtp.messages.slice(after).some((mail) => recipients(mail).includes('lam.po@old.example.com'))).toBe(false);
   });
 
   it('answers with the FAQ messages, word for word', async () => {
@@ -199,9 +286,17 @@ describe('Alumni NetID: registration, sign-in, Forgot NetID / NetPassword (Postg
   });
 
   it('lets one of two registrations racing for one Display Name win', async () => {
-    const [ho, mak] = await Promise.all([register(HO, 'Same Name'), register(MAK, 'Same Name')]);
-    expect([ho.status, mak.status].sort()).toEqual([201, 409]);
-    const loser = ho.status === 409 ? ho : mak;
+    const after = smtp.messages.length;
+    const [ho, tse] = await Promise.all([register(HO, 'Same Name'), register(NG, 'Same Name')]);
+    expect([ho.status, tse.status]).toEqual([202, 202]);
+    const hoCode = extractCode(await smtp.waitForMessage(codeMailTo('ho.wing@old.example.com'), 10_000, { after }));
+    const twinCode = extractCode(await smtp.waitForMessage(codeMailTo('ng.kit@old.example.com'), 10_000, { after }));
+    const [first, second] = await Promise.all([
+      request(server()).post('/api/auth/netid/register/verify').send({ ticket: ho.body.ticket, code: hoCode }),
+      request(server()).post('/api/auth/netid/register/verify').send({ ticket: tse.body.ticket, code: twinCode }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const loser = first.status === 409 ? first : second;
     expect(loser.body.message).toBe(NETID_MESSAGES.displayNameTaken);
   });
 
@@ -237,23 +332,71 @@ describe('Alumni NetID: registration, sign-in, Forgot NetID / NetPassword (Postg
     expect(ratio).toBeLessThan(2);
   });
 
-  it('stops brute force on a NetID: 429 after 5 tries, the right password refused until the window passes', async () => {
-    for (let i = 0; i < 5; i++) {
-      await request(server())
-        .post('/api/auth/netid/sign-in')
-        .send({ netId: 'yip.mei.1968', password: `guess number ${i}` })
-        .expect(401);
-    }
-    const blocked = await request(server())
-      .post('/api/auth/netid/sign-in')
-      .send({ netId: 'yip.mei.1968', password: 'guess again' })
-      .expect(429);
+  const signInFrom = (ip: string, password: string, netId = 'yip.mei.1968') =>
+    request(server()).post('/api/auth/netid/sign-in').set('X-Forwarded-For', ip).send({ netId, password });
+
+  it('stops brute force on a NetID: 429 after 5 tries from one address, the right password refused there until the window passes', async () => {
+    for (let i = 0; i < 5; i++) await signInFrom('203.0.113.1', `guess number ${i}`).expect(401);
+    const blocked = await signInFrom('203.0.113.1', 'guess again').expect(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    const right = await request(server()).post('/api/auth/netid/sign-in').send({ netId: 'yip.mei.1968', password: PASSWORD });
+    const right = await signInFrom('203.0.113.1', PASSWORD);
     expect(right.status).toBe(429);
     expect(right.body.message).toMatch(/^Too many sign-in attempts for this NetID\. Please wait/);
     offsetMs += 15 * 60_000;
-    await request(server()).post('/api/auth/netid/sign-in').send({ netId: 'yip.mei.1968', password: PASSWORD }).expect(200);
+    await signInFrom('203.0.113.1', PASSWORD).expect(200);
+  });
+
+  it('lets the owner in from another address while a stranger is locked out, and stops guessing from many addresses', async () => {
+    // A stranger uses up their own attempts on the NetID: the owner, elsewhere, still signs in.
+    for (let i = 0; i < 5; i++) await signInFrom('198.51.100.7', `stranger ${i}`).expect(401);
+    await signInFrom('198.51.100.7', 'stranger again').expect(429);
+    await signInFrom('192.0.2.10', PASSWORD).expect(200);
+    // Right passwords cost nothing: they never add up to a lockout.
+    for (let i = 0; i < 12; i++) await signInFrom(`192.0.2.${20 + (i % 3)}`, PASSWORD, 'chan.tai-man').expect(200);
+
+    // Guesses spread over many addresses end at the NetID's failure limit (10 per window), right password or not.
+    for (let i = 5; i < 10; i++) await signInFrom(`198.51.100.${i + 10}`, `spread guess ${i}`).expect(401);
+    const refused = await signInFrom('198.51.100.99', 'spread guess 10');
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/^Too many sign-in attempts for this NetID\. Please wait/);
+    await signInFrom('192.0.2.11', PASSWORD).expect(429);
+    offsetMs += 15 * 60_000;
+    await signInFrom('192.0.2.11', PASSWORD).expect(200);
+  });
+
+  it('evaluates at most 5 of 20 parallel guesses of a code, and refuses the right code after them', async () => {
+    const after = smtp.messages.length;
+    const started = await request(server())
+      .post('/api/auth/netid/forgot-netid/start')
+      .send({ ...CHAN })
+      .expect(202);
+    const code = extractCode(await smtp.waitForMessage(codeMailTo('chan.taiman@old.example.com'), 10_000, { after }));
+    const wrongCode = (i: number) => {
+      const guess = String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0');
+      return guess === code ? '999999' : guess;
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request(server())
+          .post('/api/auth/netid/forgot-netid/verify')
+          .send({ ticket: started.body.ticket, code: wrongCode(i) }),
+      ),
+    );
+    const evaluated = answers.filter((answer) => /^That code is not right/.test(String(answer.body.message)));
+    const refused = answers.filter((answer) => !/^That code is not right/.test(String(answer.body.message)));
+    expect(evaluated.length).toBeLessThanOrEqual(5);
+    expect(evaluated.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect([400, 429]).toContain(answer.status);
+      expect(['code-tries-used', 'rate-limited']).toContain(answer.body.code);
+    }
+    const rows: Array<{ failed_tries: number }> = await portal.app
+      .get(DataSource)
+      .query(`SELECT o.failed_tries FROM one_time_code o WHERE o.purpose = 'netid-recovery' ORDER BY o.created_at DESC LIMIT 1`);
+    expect(rows[0]?.failed_tries).toBe(5);
+    const right = await request(server()).post('/api/auth/netid/forgot-netid/verify').send({ ticket: started.body.ticket, code });
+    expect(right.status).toBe(400);
+    expect(right.body.code).toBe('code-tries-used');
   });
 
   it('Forgot NetID: details, the emailed code, the NetID shown', async () => {

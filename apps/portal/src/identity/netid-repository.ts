@@ -26,6 +26,23 @@ export interface NetIdTicketRow {
   usedAt: Date | null;
 }
 
+/** A registration waiting for the code sent to the email on record (the NetID does not exist yet). */
+export interface NetIdRegistrationRow {
+  id: Buffer;
+  graduateId: string;
+  netId: string;
+  displayName: string;
+  emailAlias: string;
+  passwordHash: string;
+  /** Where the code went: the account's email, or the registry's when there is no account yet. */
+  email: string;
+  locale: 'en' | 'zh-Hant';
+  codeRequestId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
 /** One NetID of a person, as the AAO sees it. */
 export interface PersonNetId {
   netId: string;
@@ -125,6 +142,50 @@ export class NetIdRepository {
     // Through a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with rows.
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `WITH used AS (UPDATE netid_ticket SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM used`,
+      [id, now],
+    );
+    return rows[0]?.n === 1;
+  }
+
+  async insertRegistration(row: Omit<NetIdRegistrationRow, 'usedAt'>): Promise<void> {
+    // Expired pending registrations are dropped here (one per registration that passed the details check).
+    await this.dataSource.query(`DELETE FROM netid_registration WHERE expires_at < $1`, [row.createdAt]);
+    await this.dataSource.query(
+      `INSERT INTO netid_registration (id, graduate_id, net_id, display_name, email_alias, password_hash, email, locale,
+         code_request_id, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        row.id,
+        row.graduateId,
+        row.netId,
+        row.displayName,
+        row.emailAlias,
+        row.passwordHash,
+        row.email,
+        row.locale,
+        row.codeRequestId,
+        row.createdAt,
+        row.expiresAt,
+      ],
+    );
+  }
+
+  async findRegistration(id: Buffer): Promise<NetIdRegistrationRow | null> {
+    const rows: NetIdRegistrationRow[] = await this.dataSource.query(
+      `SELECT id, graduate_id AS "graduateId", net_id AS "netId", display_name AS "displayName", email_alias AS "emailAlias",
+              password_hash AS "passwordHash", email, locale, code_request_id AS "codeRequestId", created_at AS "createdAt",
+              expires_at AS "expiresAt", used_at AS "usedAt"
+       FROM netid_registration WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Marks the pending registration used; false when it already was (two requests racing with one ticket). */
+  async markRegistrationUsed(id: Buffer, now: Date): Promise<boolean> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH used AS (UPDATE netid_registration SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM used`,
       [id, now],
     );
     return rows[0]?.n === 1;

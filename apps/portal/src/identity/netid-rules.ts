@@ -19,9 +19,14 @@ export const EMAIL_ALIAS_DOMAIN = 'connect.polyu.hk';
 /** Shortest and longest display name (the NetID made from it is at most 32 characters, like Student NetIDs). */
 export const DISPLAY_NAME_LENGTH = { min: 2, max: 32 } as const;
 
-/** NetID sign-in attempts (every try counts, right or wrong: a right password inside a blocked window is refused). */
+/**
+ * NetID sign-in limits. Attempts are counted per IP address and per (IP address, NetID); per NetID only failures
+ * count, so nobody can keep someone else's NetID locked by merely trying it: a right NetPassword from another address
+ * works while the NetID's failures are under their limit. Guessing from many addresses still ends at that limit.
+ */
 export const NETID_RATE_LIMITS = {
-  signInPerNetId: { name: 'netid-password:netid', limit: 5, windowMs: 15 * 60_000 },
+  signInPerIpAndNetId: { name: 'netid-password:ip-netid', limit: 5, windowMs: 15 * 60_000 },
+  signInFailuresPerNetId: { name: 'netid-password:netid-failure', limit: 10, windowMs: 15 * 60_000 },
   signInPerIp: { name: 'netid-password:ip', limit: 30, windowMs: 15 * 60_000 },
   /** Registrations and "Forgot NetID / NetPassword" details checks, per IP address. */
   detailsPerIp: { name: 'netid-details:ip', limit: 10, windowMs: 15 * 60_000 },

@@ -20,18 +20,19 @@ export class NetIdSignInService {
   ) {}
 
   /**
-   * Every attempt counts against the NetID and the IP address before the password is looked at, so once the
-   * window's limit is reached even the right password is refused until the window passes. An unknown NetID gets
-   * the same answer after the same work (argon2id against a dummy hash): the answer never says which part was wrong.
+   * Every attempt counts against the IP address and against the (IP address, NetID) pair before the password is
+   * looked at; against the NetID itself only failures count. The failure is reserved before the password check and
+   * given back when the password is right, so parallel guesses cannot outrun the NetID's limit; once it is reached,
+   * even the right password is refused until the window passes. An unknown NetID gets the same answer after the same
+   * work (argon2id against a dummy hash): the answer never says which part was wrong.
    */
   async signIn(input: { netId: string; password: string; previousToken?: string }, context: RequestContext): Promise<StartedSession> {
     const netId = normaliseNetId(input.netId);
-    await this.rateLimits.consume(NETID_RATE_LIMITS.signInPerIp, context.ip ?? 'unknown', 'sign-in attempts');
-    await this.rateLimits.consume(
-      NETID_RATE_LIMITS.signInPerNetId,
-      netId ?? input.netId.trim().toLowerCase(),
-      'sign-in attempts for this NetID',
-    );
+    const netIdKey = netId ?? input.netId.trim().toLowerCase();
+    const ip = context.ip ?? 'unknown';
+    await this.rateLimits.consume(NETID_RATE_LIMITS.signInPerIp, ip, 'sign-in attempts');
+    await this.rateLimits.consume(NETID_RATE_LIMITS.signInPerIpAndNetId, `${ip}|${netIdKey}`, 'sign-in attempts for this NetID');
+    await this.rateLimits.consume(NETID_RATE_LIMITS.signInFailuresPerNetId, netIdKey, 'sign-in attempts for this NetID');
     const row = netId ? await this.netIds.findByNetId(netId) : null;
     const passwordRight = await verifyPassword(row?.passwordHash ?? (await dummyPasswordHash()), input.password);
     if (!row || !passwordRight) {
@@ -45,6 +46,8 @@ export class NetIdSignInService {
       });
       throw new IdentityException('netid-credentials-wrong', NETID_CREDENTIALS_WRONG);
     }
+    // Right: the failure reserved above did not happen.
+    await this.rateLimits.release(NETID_RATE_LIMITS.signInFailuresPerNetId, netIdKey);
     const session = await this.sessions.start({
       subjectType: 'alumnus',
       subjectId: row.accountId,

@@ -100,24 +100,17 @@ export class OidcRelyingParty {
     const idClaims = tokens.claims();
     if (!idClaims)
       throw new IdentityException('oidc-response-invalid', `${capitalise(this.settings.displayName)} did not send an ID token.`);
-    const claims: Record<string, unknown> = { ...idClaims };
+    let userInfo: Record<string, unknown> | undefined;
     // Providers that follow the spec to the letter put email only in the UserInfo answer.
-    if (typeof claims.email !== 'string' && configuration.serverMetadata().userinfo_endpoint) {
+    if (typeof idClaims.email !== 'string' && configuration.serverMetadata().userinfo_endpoint) {
       try {
-        const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
-        Object.assign(claims, info, { iss: idClaims.iss, sub: idClaims.sub });
+        userInfo = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
       } catch (error) {
         throw this.translate(error);
       }
     }
-    return {
-      issuer: idClaims.iss,
-      subject: idClaims.sub,
-      email: typeof claims.email === 'string' ? claims.email : null,
-      // Apple writes booleans as strings ("true").
-      emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-      claims,
-    };
+    const { email, emailVerified, claims } = emailClaims(idClaims, userInfo);
+    return { issuer: idClaims.iss, subject: idClaims.sub, email, emailVerified, claims };
   }
 
   private discover(): Promise<oidc.Configuration> {
@@ -164,4 +157,27 @@ export class OidcRelyingParty {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The email and whether it is verified, both from one source: the ID token when it has an email, else UserInfo.
+ * Never one from each (UserInfo's email with the ID token's email_verified would vouch for an address the provider
+ * did not verify). The other claims are merged (UserInfo over the ID token, issuer and subject the ID token's).
+ */
+export function emailClaims(
+  idClaims: Record<string, unknown> & { iss: string; sub: string },
+  userInfo?: Record<string, unknown>,
+): { email: string | null; emailVerified: boolean; claims: Record<string, unknown> } {
+  const source = typeof idClaims.email !== 'string' && userInfo ? userInfo : idClaims;
+  const claims: Record<string, unknown> = { ...idClaims, ...userInfo, iss: idClaims.iss, sub: idClaims.sub };
+  delete claims.email;
+  delete claims.email_verified;
+  if (source.email !== undefined) claims.email = source.email;
+  if (source.email_verified !== undefined) claims.email_verified = source.email_verified;
+  return {
+    email: typeof source.email === 'string' ? source.email : null,
+    // Apple writes booleans as strings ("true").
+    emailVerified: source.email_verified === true || source.email_verified === 'true',
+    claims,
+  };
 }

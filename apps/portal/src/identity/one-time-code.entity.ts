@@ -2,7 +2,14 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MailLocale } from './alumni-account.entity.js';
 
 export type CodePurpose =
-  'sign-in' | 'email-verification' | 'staff-sign-in' | 'reauthentication' | 'email-change' | 'social-link' | 'netid-recovery';
+  | 'sign-in'
+  | 'email-verification'
+  | 'staff-sign-in'
+  | 'reauthentication'
+  | 'email-change'
+  | 'social-link'
+  | 'netid-recovery'
+  | 'netid-registration';
 
 /** One request for a code; the id is the request id the code is bound to. */
 @Entity({ name: 'one_time_code' })

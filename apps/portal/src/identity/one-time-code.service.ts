@@ -84,36 +84,42 @@ export class OneTimeCodeService {
     return { request, code, minutes: MINUTES };
   }
 
-  /** Returns the request when the code is right (and marks it used); throws a clear IdentityException otherwise. */
+  /**
+   * Returns the request when the code is right (and marks it used); throws a clear IdentityException otherwise.
+   * The try and the account's wrong-code allowance are reserved atomically before the comparison and given back
+   * when the code is right, so parallel guesses cannot outrun either limit.
+   */
   async verify(requestId: string, purpose: CodePurpose, code: string): Promise<OneTimeCodeEntity> {
     const request = await this.find(requestId, purpose);
-    const accountKey = request.subjectId ?? request.email;
-    await this.rateLimits.check(RATE_LIMITS.codeFailuresPerAccount, accountKey, 'wrong codes');
     if (request.consumedAt) throw usedError();
     if (request.failedTries >= CODE_RULES.maxTries) throw triesUsedError();
     if (this.clock.now() >= request.expiresAt) {
       throw new IdentityException('code-expired', 'That code has expired. Ask for a new one.');
     }
+    const accountKey = request.subjectId ?? request.email;
+    await this.rateLimits.consume(RATE_LIMITS.codeFailuresPerAccount, accountKey, 'wrong codes');
+    const used = await this.repository.reserveTry(request.id, CODE_RULES.maxTries);
+    if (used === null) {
+      // Not evaluated: another request used the code or its last try first.
+      await this.rateLimits.release(RATE_LIMITS.codeFailuresPerAccount, accountKey);
+      if ((await this.repository.findById(request.id))?.consumedAt) throw usedError();
+      throw triesUsedError();
+    }
     const right = request.codeHash !== null && this.keys.equal(this.keys.codeHash(request.id, code), request.codeHash);
-    if (!right) {
-      await this.rateLimits.count(RATE_LIMITS.codeFailuresPerAccount, accountKey);
-      const used = (await this.repository.addFailedTry(request.id)) ?? CODE_RULES.maxTries;
-      const left = Math.max(0, CODE_RULES.maxTries - used);
-      if (left === 0) {
-        throw new IdentityException(
-          'code-tries-used',
-          'That code is not right, and it was the last try for this code. Ask for a new one.',
-          {
-            triesLeft: 0,
-          },
-        );
-      }
-      throw new IdentityException('code-wrong', `That code is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left.`, {
-        triesLeft: left,
+    if (right) {
+      await this.rateLimits.release(RATE_LIMITS.codeFailuresPerAccount, accountKey);
+      if (!(await this.repository.consume(request.id, this.clock.now(), CODE_RULES.maxTries))) throw usedError();
+      return request;
+    }
+    const left = Math.max(0, CODE_RULES.maxTries - used);
+    if (left === 0) {
+      throw new IdentityException('code-tries-used', 'That code is not right, and it was the last try for this code. Ask for a new one.', {
+        triesLeft: 0,
       });
     }
-    if (!(await this.repository.consume(request.id, this.clock.now()))) throw usedError();
-    return request;
+    throw new IdentityException('code-wrong', `That code is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left.`, {
+      triesLeft: left,
+    });
   }
 
   /** The account a request is for (null when unknown or unregistered): for audit lines, never for answers. */

@@ -18,6 +18,14 @@ export class RateLimitRepository {
     return rows[0].hits;
   }
 
+  /** Takes back one hit counted in the window (a reserved attempt that turned out not to count). */
+  async unhit(name: string, key: string, windowStart: Date): Promise<void> {
+    await this.counters.query(
+      `UPDATE rate_limit_counter SET hits = hits - 1 WHERE name = $1 AND key = $2 AND window_start = $3 AND hits > 0`,
+      [name, key, windowStart],
+    );
+  }
+
   async hits(name: string, key: string, windowStart: Date): Promise<number> {
     const row = await this.counters.findOneBy({ name, key, windowStart });
     return row?.hits ?? 0;

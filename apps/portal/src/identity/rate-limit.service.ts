@@ -37,6 +37,14 @@ export class RateLimitService {
     await this.repository.hit(rule.name, this.keys.counterKey(key), this.window(rule).windowStart);
   }
 
+  /**
+   * Gives back one attempt counted by consume() that did not count after all (e.g. a code reserved as a wrong try
+   * that was right). Counted in the window of now: called right after consume(), within the same request.
+   */
+  async release(rule: RateLimitRule, key: string): Promise<void> {
+    await this.repository.unhit(rule.name, this.keys.counterKey(key), this.window(rule).windowStart);
+  }
+
   private window(rule: RateLimitRule) {
     const now = this.clock.now().getTime();
     const start = Math.floor(now / rule.windowMs) * rule.windowMs;

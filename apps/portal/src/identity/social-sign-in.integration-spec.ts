@@ -4,7 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
-import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { extractCode, recipients, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { startSocialTestProvider, type SocialTestProvider } from '../../../../test/support/social-providers.js';
 import { startTestWechatServer, type TestWechatServer, type WechatTestUser } from '../../../../test/support/wechat-server.js';
 import { AuditService } from '../admin/audit.service.js';
@@ -115,12 +115,16 @@ describe('Alumni social sign-in: Google, Microsoft, Apple (oidc-provider) and We
     return { start, back, callback };
   }
 
+  /** A mail with a code to this address (a notice of an earlier link may still be on its way). */
+  const codeMailTo = (to: string) => (mail: Parameters<typeof recipients>[0]) =>
+    recipients(mail).includes(to) && /\b\d{6}\b/.test(mail.text ?? '');
+
   /** The link page's steps: the registered email, then the code mailed there. */
   async function confirmWithCode(agent: TestAgent, email: string) {
     const after = smtp.messages.length;
     const started = await agent.post('/api/sign-in/social/link/start').send({ email }).expect(202);
     expect(started.body.message).toMatch(/If this email is registered/);
-    const code = extractCode(await smtp.waitForMessage(email, 10_000, { after }));
+    const code = extractCode(await smtp.waitForMessage(codeMailTo(email), 10_000, { after }));
     return agent.post('/api/sign-in/social/link/verify').send({ code });
   }
 
@@ -188,7 +192,12 @@ describe('Alumni social sign-in: Google, Microsoft, Apple (oidc-provider) and We
     expect(early.body.code).toBe('request-unknown');
     const after = smtp.messages.length;
     await agent.post('/api/sign-in/social/link/start').send({ email: ALICE }).expect(202);
-    const code = extractCode(await smtp.waitForMessage(ALICE, 10_000, { after }));
+    const codeMail = await smtp.waitForMessage(codeMailTo(ALICE), 10_000, { after });
+    // A linking code says what it links, and is not an ordinary sign-in code.
+    expect(codeMail.subject).toBe('Your code to link Google to the Alumni Portal');
+    expect(codeMail.text).toContain('link your Google account');
+    expect(codeMail.text).toContain('If you did not ask to link this account, do not share the code');
+    const code = extractCode(codeMail);
     const wrong = await agent
       .post('/api/sign-in/social/link/verify')
       .send({ code: code === '000000' ? '111111' : '000000' })
@@ -197,8 +206,16 @@ describe('Alumni social sign-in: Google, Microsoft, Apple (oidc-provider) and We
     expect(await links()).toEqual([]);
     await agent.get('/api/account/social-links').expect(401);
 
+    expect(smtp.messages.slice(after).filter((mail) => /was linked/.test(mail.subject ?? ''))).toEqual([]);
     const verified = await agent.post('/api/sign-in/social/link/verify').send({ code }).expect(200);
     expect(verified.body).toMatchObject({ authenticated: true, subject: { type: 'alumnus', id: accounts[ALICE], roles: ['alumnus'] } });
+    // The account's email hears of the new link.
+    const notice = await smtp.waitForMessage(
+      (mail) => recipients(mail).includes(ALICE) && mail.subject === 'A Google account was linked to your Alumni Portal account',
+      10_000,
+      { after },
+    );
+    expect(notice.text).toContain('New account linked');
     expect(cookieLine(verified, 'cp_social_link')).toMatch(/^cp_social_link=;/);
     expect(await links()).toEqual([
       {
@@ -418,7 +435,11 @@ describe('Alumni social sign-in: Google, Microsoft, Apple (oidc-provider) and We
       .delete(`/api/account/social-links/${aliceLink.id}`)
       .set('X-CSRF-Token', csrf)
       .expect(404, /social-link-not-found/);
+    const beforeRemoval = smtp.messages.length;
     await agent.delete(`/api/account/social-links/${microsoft.id}`).set('X-CSRF-Token', csrf).expect(204);
+    // The account's email hears of the removal (the refused attempts sent nothing).
+    const removedNotice = await smtp.waitForMessage(BOB, 10_000, { after: beforeRemoval });
+    expect(removedNotice.subject).toBe('A Microsoft account was removed from your Alumni Portal account');
     const after = await agent.get('/api/account/social-links').expect(200);
     expect(after.body.links.map((link: { provider: string }) => link.provider)).not.toContain('microsoft');
     // Unlinked: the next Microsoft sign-in asks for the email and code again.

@@ -256,9 +256,9 @@ export class SocialSignInService {
     if (account && issued.code) {
       this.effects.sendInBackground({
         to: account.email,
-        template: 'sign-in-code',
+        template: 'social-link-code',
         locale,
-        data: { code: issued.code, minutes: issued.minutes },
+        data: { code: issued.code, minutes: issued.minutes, provider: PROVIDER_NAMES[pending.provider] },
       });
     }
     await this.links.setPendingRequest(pending.id, issued.requestId);
@@ -307,6 +307,13 @@ export class SocialSignInService {
           context,
           details: { provider: pending.provider, issuer: pending.issuer },
         });
+        // A notice to the account's email: a link made by someone who got hold of a code does not go unnoticed.
+        this.effects.sendInBackground({
+          to: account.email,
+          template: 'social-linked',
+          locale: account.locale,
+          data: { provider: PROVIDER_NAMES[pending.provider] },
+        });
       }
       return await this.signIn(account.id, pending.provider, pending, input.previousToken, context);
     } catch (error) {
@@ -343,6 +350,15 @@ export class SocialSignInService {
       context,
       details: { provider: removed.provider, issuer: removed.issuer },
     });
+    const account = await this.accounts.findById(accountId);
+    if (account) {
+      this.effects.sendInBackground({
+        to: account.email,
+        template: 'social-unlinked',
+        locale: account.locale,
+        data: { provider: PROVIDER_NAMES[removed.provider] },
+      });
+    }
   }
 
   private configured(provider: string): SocialProvider {

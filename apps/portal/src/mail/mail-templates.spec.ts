@@ -17,6 +17,9 @@ const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
   'staff-sign-in-code': { code: '775201', minutes: 5 },
   'email-registered': { email: 'chan.tai.man@example.com' },
   'email-changed': { newEmail: 'c***@example.net' },
+  'social-link-code': { code: '640218', minutes: 10, provider: 'Google' },
+  'social-linked': { provider: 'Microsoft' },
+  'social-unlinked': { provider: 'Apple' },
   'netid-registered': { netId: 'chan.tai-man', displayName: 'Chan Tai-Man', emailAlias: 'chan.tai-man@connect.polyu.hk' },
   'photo-rejected': { reason: 'The photo is blurred <b>too much</b>' },
   'ecard-revoked': { reason: 'Not a graduate & record withdrawn' },
@@ -29,7 +32,7 @@ const SAMPLE: { [T in MailTemplateName]: MailTemplateData[T] } = {
   },
 };
 
-const CODE_TEMPLATES = ['sign-in-code', 'email-verification-code', 'staff-sign-in-code'] as const;
+const CODE_TEMPLATES = ['sign-in-code', 'email-verification-code', 'staff-sign-in-code', 'social-link-code'] as const;
 
 const render = (template: MailTemplateName, locale: MailLocale) => renderMail(template, locale, SAMPLE[template] as never);
 
@@ -46,6 +49,9 @@ describe('mail templates', () => {
       'netid-registered',
       'photo-rejected',
       'sign-in-code',
+      'social-link-code',
+      'social-linked',
+      'social-unlinked',
       'staff-sign-in-code',
     ]);
   });
@@ -86,7 +92,7 @@ describe('mail templates', () => {
   describe.each(CODE_TEMPLATES)('%s', (template) => {
     it.each(MAIL_LOCALES)('shows the code and its lifetime, and mentions the spam folder (%s)', (locale) => {
       const { code, minutes } = SAMPLE[template];
-      const mail = renderMail(template, locale, { code, minutes });
+      const mail = renderMail(template, locale, SAMPLE[template] as never);
       expect(mail.text).toMatch(new RegExp(`^    ${code}$`, 'm'));
       expect(mail.text.match(/\b\d{6}\b/g)).toEqual([code]);
       expect(mail.html).toContain(`>${code}</p>`);
@@ -96,6 +102,27 @@ describe('mail templates', () => {
       // The subject may be shown on a lock screen or logged by a relay: it never carries the code.
       expect(mail.subject).not.toContain(code);
     });
+  });
+
+  it.each(MAIL_LOCALES)('social-link-code names the provider and warns not to share the code (%s)', (locale) => {
+    const mail = renderMail('social-link-code', locale, { code: '640218', minutes: 10, provider: 'Google' });
+    expect(mail.subject).toContain('Google');
+    expect(mail.text).toContain('Google');
+    expect(mail.html).toContain('Google');
+    expect(mail.text).toContain(
+      locale === 'en' ? 'If you did not ask to link this account, do not share the code' : '如你沒有要求連結此帳戶，請勿透露驗證碼',
+    );
+    // Not the sign-in mail: a code for linking must never read like an ordinary sign-in code.
+    expect(mail.subject).not.toBe(renderMail('sign-in-code', locale, { code: '640218', minutes: 10 }).subject);
+  });
+
+  it.each(MAIL_LOCALES)('social-linked and social-unlinked name the provider (%s)', (locale) => {
+    const linked = renderMail('social-linked', locale, { provider: 'Microsoft' });
+    expect(linked.subject).toContain('Microsoft');
+    expect(linked.text).toContain(locale === 'en' ? 'New account linked' : '已連結新帳戶');
+    const unlinked = renderMail('social-unlinked', locale, { provider: 'WeChat' });
+    expect(unlinked.subject).toContain('WeChat');
+    expect(unlinked.text).toContain('WeChat');
   });
 
   it('says "1 minute", not "1 minutes"', () => {

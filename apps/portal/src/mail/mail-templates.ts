@@ -19,6 +19,12 @@ export interface MailTemplateData {
   'email-registered': { email: string };
   /** Notice to the previous address that the sign-in email was changed (the new one shown masked). */
   'email-changed': { newEmail: string };
+  /** Code that links a social sign-in account (Google, Microsoft, Apple, WeChat) to the Alumni Portal account. */
+  'social-link-code': { code: string; minutes: number; provider: string };
+  /** Notice that a social sign-in account was linked to the Alumni Portal account. */
+  'social-linked': { provider: string };
+  /** Notice that a social sign-in account was removed from the Alumni Portal account. */
+  'social-unlinked': { provider: string };
   /** "Completion of NetID Registration" (FAQ 13: alumni search their mail for this subject to find their NetID). */
   'netid-registered': { netId: string; displayName: string; emailAlias: string };
   /** The AAO rejected the eCard photo; the alumnus can upload another (issue 4 item 2). */
@@ -40,6 +46,9 @@ export const MAIL_TEMPLATE_FIELDS: {
   'staff-sign-in-code': { code: 'string', minutes: 'number' },
   'email-registered': { email: 'string' },
   'email-changed': { newEmail: 'string' },
+  'social-link-code': { code: 'string', minutes: 'number', provider: 'string' },
+  'social-linked': { provider: 'string' },
+  'social-unlinked': { provider: 'string' },
   'netid-registered': { netId: 'string', displayName: 'string', emailAlias: 'string' },
   'photo-rejected': { reason: 'string' },
   'ecard-revoked': { reason: 'string' },
@@ -214,6 +223,65 @@ const TEMPLATES: { readonly [T in MailTemplateName]: Record<MailLocale, CopyFunc
       heading: '電郵地址已登記',
       lead: [`${email} 現已成為你的校友網站帳戶的登記電郵地址。`, '以後請使用此地址，以及我們發送到此地址的一次性密碼（OTP）登入。'],
       notes: [`如這項更改並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+  'social-link-code': {
+    en: ({ code, minutes, provider }, common) => ({
+      subject: `Your code to link ${provider} to the Alumni Portal`,
+      heading: `Link ${provider} to your account`,
+      lead: [`Enter this code in the Alumni Portal to link your ${provider} account, so that you can sign in with ${provider}:`],
+      code,
+      notes: [
+        common.validity(minutes),
+        `If you did not ask to link this account, do not share the code: whoever has it can sign in to your Alumni Portal account with their ${provider} account. Ignore this email; nothing is linked without the code.`,
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+    'zh-Hant': ({ code, minutes, provider }, common) => ({
+      subject: `你的 ${provider} 帳戶連結校友網站驗證碼`,
+      heading: `把 ${provider} 連結到你的帳戶`,
+      lead: [`請在校友網站輸入以下驗證碼，以連結你的 ${provider} 帳戶，日後便可使用 ${provider} 登入：`],
+      code,
+      notes: [
+        common.validity(minutes),
+        `如你沒有要求連結此帳戶，請勿透露驗證碼：任何人取得驗證碼，即可用他的 ${provider} 帳戶登入你的校友網站帳戶。請忽略此電郵；沒有驗證碼便不會連結任何帳戶。`,
+        common.neverShare,
+        common.spam,
+      ],
+    }),
+  },
+  'social-linked': {
+    en: ({ provider }) => ({
+      subject: `A ${provider} account was linked to your Alumni Portal account`,
+      heading: 'New account linked',
+      lead: [
+        `A ${provider} account was linked to your Alumni Portal account. It can now be used to sign in.`,
+        'You can see and remove linked accounts on your profile page.',
+      ],
+      notes: [
+        `If you did not link it, remove it from your profile at once and contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL}.`,
+      ],
+    }),
+    'zh-Hant': ({ provider }) => ({
+      subject: `已有 ${provider} 帳戶連結到你的校友網站帳戶`,
+      heading: '已連結新帳戶',
+      lead: [`已有一個 ${provider} 帳戶連結到你的校友網站帳戶，現在可用它登入。`, '你可在個人資料頁查看及移除已連結的帳戶。'],
+      notes: [`如連結並非由你作出，請立即在個人資料頁移除，並電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
+    }),
+  },
+  'social-unlinked': {
+    en: ({ provider }) => ({
+      subject: `A ${provider} account was removed from your Alumni Portal account`,
+      heading: 'Linked account removed',
+      lead: [`A ${provider} account was removed from your Alumni Portal account. It can no longer be used to sign in.`],
+      notes: [`If you did not remove it, contact the Alumni Affairs Office at ${MAIL_CONTACT_EMAIL} straight away.`],
+    }),
+    'zh-Hant': ({ provider }) => ({
+      subject: `已從你的校友網站帳戶移除 ${provider} 帳戶`,
+      heading: '已移除連結帳戶',
+      lead: [`已從你的校友網站帳戶移除一個 ${provider} 帳戶，它不能再用於登入。`],
+      notes: [`如移除並非由你作出，請立即電郵至 ${MAIL_CONTACT_EMAIL} 聯絡校友事務處。`],
     }),
   },
   'netid-registered': {

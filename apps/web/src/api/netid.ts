@@ -47,8 +47,11 @@ export function faqMessage(error: unknown): string | undefined {
 
 export function netIdApi(client: ApiClient) {
   return {
+    /** Step 1: the details are checked and a code goes to the email on record. */
     register: (details: NetIdDetails & { displayName: string; password: string; captcha: string; locale: Locale }) =>
-      client.post<NetIdRegistered>('/api/auth/netid/register', details),
+      client.post<NetIdCodeSent>('/api/auth/netid/register', details),
+    /** Step 2: the code creates the NetID. */
+    registerVerify: (ticket: string, code: string) => client.post<NetIdRegistered>('/api/auth/netid/register/verify', { ticket, code }),
     signIn: (netId: string, password: string) => client.post<Session>('/api/auth/netid/sign-in', { netId, password }),
     forgotNetIdStart: (details: NetIdDetails, locale: Locale) =>
       client.post<NetIdCodeSent>('/api/auth/netid/forgot-netid/start', { ...details, locale }),

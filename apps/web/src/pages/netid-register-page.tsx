@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NetIdDetails, NetIdRegistered } from '../api/netid.js';
+import { CodeStep } from '../forms/code-step.js';
 import { Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -10,7 +11,17 @@ import { currentLocale } from './sign-in-page.js';
 
 const DISPLAY_NAME = /^[A-Za-z0-9 -]+$/;
 
-/** Alumni NetID registration (FAQ 8–9, 12–15): details, captcha, Display Name, NetPassword. */
+/** Where the code went, once the details were accepted. */
+interface CodeSent {
+  readonly ticket: string;
+  readonly sentTo: string;
+  readonly sentAt: number;
+}
+
+/**
+ * Alumni NetID registration (FAQ 8–9, 12–15): details, captcha, Display Name, NetPassword; then the code sent to
+ * the email on record (knowing the details alone is not enough), then the NetID.
+ */
 export function NetIdRegisterPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('netid.registerTitle'));
@@ -22,6 +33,7 @@ export function NetIdRegisterPage() {
   const [captcha, setCaptcha] = useState<string>();
   const [captchaKey, setCaptchaKey] = useState(0);
   const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<CodeSent>();
   const [done, setDone] = useState<NetIdRegistered>();
   const form = useRef<HTMLFormElement>(null);
 
@@ -39,15 +51,14 @@ export function NetIdRegisterPage() {
     }
     setBusy(true);
     try {
-      setDone(
-        await netid.register({
-          ...trimmed(details),
-          displayName: displayName.trim(),
-          password,
-          captcha: captcha!,
-          locale: currentLocale(i18n.resolvedLanguage),
-        }),
-      );
+      const answer = await netid.register({
+        ...trimmed(details),
+        displayName: displayName.trim(),
+        password,
+        captcha: captcha!,
+        locale: currentLocale(i18n.resolvedLanguage),
+      });
+      setSent({ ticket: answer.ticket, sentTo: answer.maskedEmail, sentAt: Date.now() });
     } catch (error) {
       setFormError(netIdErrorText(t, i18n.resolvedLanguage, error));
       // A solution is accepted once: every try needs a fresh one.
@@ -76,6 +87,33 @@ export function NetIdRegisterPage() {
               {t('netid.goSignIn')}
             </Link>
           </p>
+        </div>
+      </div>
+    );
+  }
+
+  if (sent) {
+    return (
+      <div className="content page">
+        <PageHeading className="page__title">{t('netid.registerTitle')}</PageHeading>
+        <div className="card">
+          <CodeStep
+            sentTo={sent.sentTo}
+            sentAt={sent.sentAt}
+            onSent={() => undefined}
+            sentText={t('netid.registerCodeSent', { email: sent.sentTo })}
+            submitLabel={t('netid.registerConfirm')}
+            verify={async (code) => {
+              setDone(await netid.registerVerify(sent.ticket, code));
+            }}
+            onStartAgain={() => {
+              // A solution is accepted once: the form needs a fresh one.
+              setCaptcha(undefined);
+              setCaptchaKey((key) => key + 1);
+              setSent(undefined);
+            }}
+            startAgainLabel={t('netid.startAgain')}
+          />
         </div>
       </div>
     );

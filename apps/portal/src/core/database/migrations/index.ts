@@ -12,6 +12,7 @@ import { GuestSingleEntry1764270000001 } from './1764270000001-guest-single-entr
 import { Netid1764280000000 } from './1764280000000-netid.js';
 import { GateEnrollment1764300000000 } from './1764300000000-gate-enrollment.js';
 import { CodePurposes1764310000000 } from './1764310000000-code-purposes.js';
+import { NetidRegistrationCode1764320000000 } from './1764320000000-netid-registration-code.js';
 
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SocialSignIn1764290000000,
   GateEnrollment1764300000000,
   CodePurposes1764310000000,
+  NetidRegistrationCode1764320000000,
 ];
