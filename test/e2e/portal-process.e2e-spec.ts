@@ -65,9 +65,24 @@ describe('the portal with a bad configuration', () => {
   });
 
   it('requires DATABASE_URL in production', async () => {
-    const { code, output } = await runToExit('apps/portal/dist/main.js', { NODE_ENV: 'production' });
+    const { code, output } = await runToExit('apps/portal/dist/main.js', {
+      NODE_ENV: 'production',
+      GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
+    });
     expect(code).toBe(78);
     expect(output).toContain('DATABASE_URL is required in production');
+    expect(output).not.toContain('GATE_REDIS_URL');
+  });
+
+  it("refuses in production to hand gates the portal's own Redis credentials", async () => {
+    const { code, output } = await runToExit('apps/portal/dist/main.js', {
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://portal:portal-secret@127.0.0.1:6379',
+      GATE_REDIS_URL: 'redis://portal:portal-secret@127.0.0.1:6379',
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('GATE_REDIS_URL must differ from REDIS_URL in production');
+    expect(output).not.toContain('portal-secret');
   });
 });
 

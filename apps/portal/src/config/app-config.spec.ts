@@ -39,10 +39,14 @@ describe('loadAppConfig', () => {
       expect.stringMatching(/^APP_SECRET is required in production/),
       expect.stringMatching(/^KEY_ENCRYPTION_KEY is required in production/),
       expect.stringMatching(/^SMTP_URL is required in production/),
+      expect.stringMatching(
+        /^GATE_REDIS_URL is required in production \(gates must drain their events with a Redis ACL user limited to the gate-events queue keys/,
+      ),
       expect.stringMatching(/^DATABASE_URL is required in production/),
     ]);
     const config = loadAppConfig({
       NODE_ENV: 'production',
+      GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: 'x'.repeat(32),
       KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
@@ -109,6 +113,35 @@ describe('loadAppConfig', () => {
     const problems = problemsOf({ GATE_REDIS_URL: 'http://gates:s3cret@redis' });
     expect(problems).toEqual([expect.stringMatching(/^GATE_REDIS_URL must be a URL like redis:\/\//)]);
     expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
+  it("refuses in production a GATE_REDIS_URL that is missing or carries the portal's own Redis credentials", () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://cp@db/cp',
+      APP_SECRET: 'x'.repeat(32),
+      KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
+      SMTP_URL: 'smtp://m:25',
+      REDIS_URL: 'redis://portal:p0rtal-secret@redis.example.edu:6379',
+    };
+    const sameAsPortal = /^GATE_REDIS_URL must differ from REDIS_URL in production \(gates must drain their events with a Redis ACL user/;
+    expect(problemsOf(production)).toEqual([expect.stringMatching(/^GATE_REDIS_URL is required in production/)]);
+    expect(problemsOf({ ...production, GATE_REDIS_URL: production.REDIS_URL })).toEqual([expect.stringMatching(sameAsPortal)]);
+    // The same user and password on another database number or host is still the portal's own access.
+    const sameCredentials = problemsOf({ ...production, GATE_REDIS_URL: 'redis://portal:p0rtal-secret@10.0.0.9:6379/2' });
+    expect(sameCredentials).toEqual([expect.stringMatching(sameAsPortal)]);
+    expect(sameCredentials.join('\n')).not.toContain('p0rtal-secret');
+    // No user name on either side: both are Redis's default user.
+    expect(problemsOf({ ...production, REDIS_URL: 'redis://127.0.0.1:6379', GATE_REDIS_URL: 'redis://127.0.0.1:6379/0' })).toEqual([
+      expect.stringMatching(sameAsPortal),
+    ]);
+    const config = loadAppConfig({ ...production, GATE_REDIS_URL: 'rediss://gates:g4te-secret@redis.example.edu:6380' });
+    expect(config.gates.eventQueueRedisUrl.reveal()).toBe('rediss://gates:g4te-secret@redis.example.edu:6380');
+    // Outside production the fallback stays: one local Redis for everything.
+    expect(loadAppConfig({ NODE_ENV: 'development' }).gates.eventQueueRedisUrl.reveal()).toBe('redis://127.0.0.1:6379');
+    expect(loadAppConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://10.0.0.5:6379' }).gates.eventQueueRedisUrl.reveal()).toBe(
+      'redis://10.0.0.5:6379',
+    );
   });
 
   it('treats empty variables as unset', () => {
@@ -182,6 +215,7 @@ describe('loadAppConfig', () => {
     it('refuses an http issuer in production and turning password sign-in off without OIDC', () => {
       const production = {
         NODE_ENV: 'production',
+        GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
         DATABASE_URL: 'postgres://cp@db/cp',
         APP_SECRET: 'x'.repeat(32),
         KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
@@ -230,6 +264,7 @@ describe('loadAppConfig', () => {
       ]);
       const production = {
         NODE_ENV: 'production',
+        GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
         DATABASE_URL: 'postgres://cp@db/cp',
         APP_SECRET: 'x'.repeat(32),
         KEY_ENCRYPTION_KEY: 'ab'.repeat(32),

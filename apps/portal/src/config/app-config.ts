@@ -129,6 +129,29 @@ const SOCIAL_URL_VARIABLES = [
   'SOCIAL_WECHAT_API_URL',
 ] as const;
 
+const GATE_REDIS_WHY =
+  "gates must drain their events with a Redis ACL user limited to the gate-events queue keys (see deploy/), never with the portal's own Redis credentials";
+
+/**
+ * In production the Redis URL handed to every enrolled gate must be the gates' own ACL user: a gate (a device in a
+ * public place) holding the portal's credentials could read and rewrite every queue. Undefined when it is fine.
+ */
+function gateRedisUrlProblem(gateUrl: string | undefined, portalUrl: string): string | undefined {
+  if (gateUrl === undefined) return `is required in production (${GATE_REDIS_WHY}; e.g. redis://gates:password@redis.example.edu:6379)`;
+  let gate: URL, portal: URL;
+  try {
+    gate = new URL(gateUrl);
+    portal = new URL(portalUrl);
+  } catch {
+    return undefined; // Not URLs at all: their own rules say so.
+  }
+  const user = (url: URL) => decodeURIComponent(url.username) || 'default';
+  if (gateUrl === portalUrl || (user(gate) === user(portal) && gate.password === portal.password)) {
+    return `must differ from REDIS_URL in production (${GATE_REDIS_WHY}; give it that user's name and password)`;
+  }
+  return undefined;
+}
+
 /** The environment variables the portal reads, with their rules. Names are the variable names. */
 const environmentSchema = z
   .object({
@@ -272,6 +295,10 @@ const environmentSchema = z
         message: 'is required in production (the development mail catcher delivers nothing)',
       });
     }
+    if (env.NODE_ENV === 'production') {
+      const problem = gateRedisUrlProblem(env.GATE_REDIS_URL, env.REDIS_URL);
+      if (problem) context.addIssue({ code: 'custom', path: ['GATE_REDIS_URL'], message: problem });
+    }
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
       context.addIssue({
         code: 'custom',
@@ -299,7 +326,8 @@ export interface AppConfig {
   readonly redis: { readonly url: string; readonly prefix: string };
   /**
    * GATE_REDIS_URL: the Redis URL gates are given at enrollment to drain their events to the gate-events queue
-   * (in production a Redis ACL user limited to the gate-events keys). A secret; defaults to REDIS_URL.
+   * (in production a Redis ACL user limited to the gate-events keys). A secret. Required in production and other
+   * than REDIS_URL there; elsewhere it defaults to REDIS_URL.
    */
   readonly gates: { readonly eventQueueRedisUrl: SecretValue };
   readonly log: { readonly level: string; readonly pretty: boolean };

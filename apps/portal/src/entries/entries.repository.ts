@@ -25,8 +25,8 @@ export class EntriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts the event unless its id is stored already (then nothing happens: exactly-once counting however
-   * often it is delivered). The `gate-revoked` flag is taken from the gate row in the same statement, so a
+   * Inserts the event unless this gate's event id is stored already (then nothing happens: exactly-once counting
+   * however often it is delivered). Event ids are per gate: the same id from another gate is another event. The `gate-revoked` flag is taken from the gate row in the same statement, so a
    * revocation counts from the moment it commits. True when this call stored it.
    */
   async insertEvent(event: GateEvent, signed: SignedGateEvent, receivedAt: Date): Promise<boolean> {
@@ -37,7 +37,7 @@ export class EntriesRepository {
        SELECT $1, g.id, $3, $4, $5, $6, $7, $8, $9, $10::uuid, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
               CASE WHEN g.status = 'revoked' THEN ARRAY['gate-revoked']::text[] ELSE '{}'::text[] END
          FROM gate g WHERE g.id = $2
-       ON CONFLICT (event_id) DO NOTHING
+       ON CONFLICT (gate_id, event_id) DO NOTHING
        RETURNING event_id`,
       [
         event.eventId,
@@ -66,11 +66,12 @@ export class EntriesRepository {
     return rows.length > 0;
   }
 
-  /** The signed payload stored under this event id, or null. */
-  async storedPayload(eventId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT payload FROM gate_event WHERE event_id = $1`, [eventId])) as Array<{
-      payload: string;
-    }>;
+  /** The signed payload this gate stored under this event id, or null. */
+  async storedPayload(gateId: string, eventId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT payload FROM gate_event WHERE gate_id = $1 AND event_id = $2`, [
+      gateId,
+      eventId,
+    ])) as Array<{ payload: string }>;
     return rows[0]?.payload ?? null;
   }
 

@@ -35,11 +35,14 @@ export class EntriesService {
   ) {}
 
   /**
-   * Verifies and stores one signed gate event. Throws GateEventRejectedError for data no retry can fix (not a
-   * signed event, unknown or unenrolled gate, bad signature, invalid event, gate id mismatch, or an event id
-   * already stored with other content); other errors (database down) are worth retrying.
+   * Verifies and stores one signed gate event. `jobId` is the id of the queue job that carried it: gates add
+   * each event with jobId = eventId, and BullMQ keeps one job per id, so a job under another event's id could
+   * stand in for that event's delivery. Throws GateEventRejectedError for data no retry can fix (not a signed
+   * event, unknown or unenrolled gate, bad signature, invalid event, gate id mismatch, job id other than the
+   * event id, or an event id the gate already stored with other content); other errors (database down) are
+   * worth retrying.
    */
-  async ingest(data: unknown): Promise<IngestResult> {
+  async ingest(data: unknown, jobId: string | undefined): Promise<IngestResult> {
     const signed = signedGateEventSchema.safeParse(data);
     if (!signed.success) throw new GateEventRejectedError(`The job data is not a signed gate event (${describeIssues(signed.error)}).`);
     const { gateId, payload, signature } = signed.data;
@@ -67,9 +70,14 @@ export class EntriesService {
     if (event.gateId.toLowerCase() !== gateId.toLowerCase()) {
       throw new GateEventRejectedError(`The event names gate ${event.gateId} but was signed and sent by gate ${gateId}.`);
     }
+    if (jobId?.toLowerCase() !== event.eventId.toLowerCase()) {
+      throw new GateEventRejectedError(
+        `The job id ${jobId ?? '(none)'} is not the id of the event it carries (${event.eventId}): gates must add each event with jobId = eventId.`,
+      );
+    }
     if (await this.repository.insertEvent(event, signed.data, this.clock.now())) return { eventId: event.eventId, stored: true };
     // Stored by an earlier delivery: fine when it is the same event, a gate bug when the id was reused.
-    const stored = await this.repository.storedPayload(event.eventId);
+    const stored = await this.repository.storedPayload(gateId.toLowerCase(), event.eventId);
     if (stored === null) throw new Error(`Event ${event.eventId} was neither stored nor found (gate ${gateId} gone?); retrying.`);
     if (stored !== payload) {
       throw new GateEventRejectedError(`Event id ${event.eventId} is already stored with different content; the gate reused an event id.`);

@@ -146,4 +146,43 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
     const rows = await portal.app.get(DataSource).query(`SELECT detail FROM gate_event WHERE event_id = $1`, [original.eventId]);
     expect(rows).toEqual([{ detail: null }]);
   });
+
+  it("keeps event ids per gate: another gate storing an event under this gate's event id first does not drop the real one", async () => {
+    const gates = portal.app.get(GatesService);
+    const rogueKeys = newGateKeyPair();
+    const rogue = await gates.registerGate({ name: 'Rogue Gate', publicKey: rogueKeys.publicKey });
+    const real = gateEvent(gateId, 8000);
+    // The rogue gate signs an event of its own that reuses the real event's id, and it is ingested first.
+    const squatter = gateEvent(rogue.id, 1, { eventId: real.eventId, detail: 'squatting' });
+    await addGateEvents(queue, [gateEventJob(squatter, rogue.id, rogueKeys.privateKey)], { removeOnComplete: true });
+    await waitUntil("the rogue gate's event is stored", async () => (await entries.countForGate(rogue.id)) === 1);
+    await addGateEvents(queue, [gateEventJob(real, gateId, gateKeys.privateKey)], { removeOnComplete: false });
+    await waitUntil('the real event is stored', async () => (await entries.eventsForGate(gateId)).some((event) => event.sequence === 8000));
+    expect(await (await queue.getJob(real.eventId))?.getState()).toBe('completed');
+    const rows = await portal.app
+      .get(DataSource)
+      .query(`SELECT gate_id, detail FROM gate_event WHERE event_id = $1 ORDER BY detail NULLS FIRST`, [real.eventId]);
+    expect(rows).toEqual([
+      { gate_id: gateId, detail: null },
+      { gate_id: rogue.id, detail: 'squatting' },
+    ]);
+    // Delivered again, each is still counted once for its own gate.
+    const resent = await entries.ingest(signGateEvent(real, gateId, gateKeys.privateKey), real.eventId);
+    expect(resent).toEqual({ eventId: real.eventId, stored: false });
+    expect(await entries.countForGate(rogue.id)).toBe(1);
+  });
+
+  it('fails a job whose id is not the id of the event it carries, storing nothing', async () => {
+    const event = gateEvent(gateId, 8100);
+    const otherId = randomUUID();
+    await addGateEvents(queue, [{ eventId: otherId, data: signGateEvent(event, gateId, gateKeys.privateKey) }]);
+    expect(await failedReason(otherId)).toEqual({
+      reason: `The job id ${otherId} is not the id of the event it carries (${event.eventId}): gates must add each event with jobId = eventId.`,
+      attempts: 1,
+    });
+    expect((await entries.eventsForGate(gateId)).some((stored) => stored.eventId === event.eventId)).toBe(false);
+    // The same event under its own id is fine.
+    await addGateEvents(queue, [gateEventJob(event, gateId, gateKeys.privateKey)]);
+    await waitUntil('the event is stored', async () => (await entries.eventsForGate(gateId)).some((stored) => stored.sequence === 8100));
+  });
 });

@@ -68,7 +68,8 @@ export const GateAuthenticated = () =>
     ApiHeader({ name: GATE_TIMESTAMP_HEADER, required: true, description: 'Unix time in seconds' }),
     ApiHeader({ name: GATE_SIGNATURE_HEADER, required: true, description: 'Ed25519 signature of gateRequestSigningInput, base64' }),
     ApiUnauthorizedResponse({
-      description: 'gate-auth-missing, gate-unknown, gate-revoked, gate-signature-invalid, gate-timestamp-skewed, gate-body-unverifiable',
+      description:
+        'gate-auth-missing, gate-signature-invalid (also for unknown and not yet enrolled gates), gate-revoked, gate-timestamp-skewed, gate-body-unverifiable',
     }),
   );
 

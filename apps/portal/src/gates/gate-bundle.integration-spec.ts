@@ -156,7 +156,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
 
     const cases: Array<[string, Record<string, string>, string]> = [
       ['no headers', {}, 'gate-auth-missing'],
-      ['unknown gate', signed({ gateId: '00000000-0000-4000-8000-000000000000' }), 'gate-unknown'],
+      ['unknown gate', signed({ gateId: '00000000-0000-4000-8000-000000000000' }), 'gate-signature-invalid'],
       ['another key', signed({ privateKey: newGateKeyPair().privateKey }), 'gate-signature-invalid'],
       ['signed for another path', signed({ pathWithQuery: `${path}?since=1` }), 'gate-signature-invalid'],
       ['clock 301 s behind', signed({ timestamp: Math.floor(Date.now() / 1000) - 301 }), 'gate-timestamp-skewed'],
@@ -192,6 +192,60 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
       code: 'gate-policy-invalid',
       message: expect.stringMatching(/passKinds.*zone/s),
     });
+  });
+
+  it('says nothing about a gate before its signature verifies, and audits a revoked gate at most once a minute', async () => {
+    const path = '/api/gate/bundle';
+    const gates = portal.app.get(GatesService);
+    const audited = async (id: string) =>
+      (await portal.app.get(AuditService).list({ action: 'gate.request' })).filter((row) => row.targetId === id);
+    const stranger = newGateKeyPair();
+    const asStranger = (id: string) => signGateRequest({ gateId: id, privateKey: stranger.privateKey, method: 'GET', pathWithQuery: path });
+
+    // Unknown, not yet enrolled, and enrolled with another key: one answer, word for word.
+    const pending = await portal.app.get(GatesRepository).insertPendingGate({
+      name: 'Pending Gate',
+      codeHash: Buffer.alloc(32, 7),
+      expiresAt: new Date(Date.now() + DAY_MS),
+      policy: { passKinds: ['guest'], zone: 0, hours: [], reEntryWindowSeconds: 60 },
+      createdAt: new Date(),
+    });
+    const revokedKeys = newGateKeyPair();
+    const revoked = await gates.registerGate({ name: 'Revoked Gate', publicKey: revokedKeys.publicKey });
+    await gates.revokeGate(revoked.id, 'decommissioned');
+    const answers = [];
+    for (const id of ['00000000-0000-4000-8000-0000000000aa', pending.id, gateId, revoked.id]) {
+      const response = await request(server()).get(path).set(asStranger(id));
+      answers.push({ status: response.status, body: response.body as unknown });
+    }
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(answers[0]).toMatchObject({ status: 401, body: { code: 'gate-signature-invalid' } });
+    // A stranger naming the revoked gate learns nothing and writes nothing, however often it tries.
+    for (let attempt = 0; attempt < 5; attempt++) await request(server()).get(path).set(asStranger(revoked.id)).expect(401);
+    expect(await audited(revoked.id)).toEqual([]);
+    // A skewed clock is reported only to the gate itself.
+    const skewed = signGateRequest({ gateId, privateKey: stranger.privateKey, method: 'GET', pathWithQuery: path, timestamp: 1 });
+    expect((await request(server()).get(path).set(skewed)).body).toMatchObject({ code: 'gate-signature-invalid' });
+
+    // The revoked gate's own signed requests: told it is revoked each time, audited once a minute.
+    const clock = portal.app.get(Clock);
+    const start = clock.now().getTime();
+    // Frozen, so a slow machine cannot stretch the first minute between these requests.
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(start));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const refused = await fetchBundle({ id: revoked.id, keys: revokedKeys });
+      expect(refused).toMatchObject({ status: 401, body: { code: 'gate-revoked' } });
+    }
+    expect(await audited(revoked.id)).toEqual([
+      expect.objectContaining({ actorType: 'gate', actorId: revoked.id, outcome: 'failure', details: { reason: 'gate-revoked', path } }),
+    ]);
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(start + 30_000));
+    await fetchBundle({ id: revoked.id, keys: revokedKeys });
+    expect(await audited(revoked.id)).toHaveLength(1);
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(start + 61_000));
+    await fetchBundle({ id: revoked.id, keys: revokedKeys });
+    await fetchBundle({ id: revoked.id, keys: revokedKeys });
+    expect(await audited(revoked.id)).toHaveLength(2);
   });
 
   it("serves a full bundle verified with only the bundle public key: keys, default policy, today's and tomorrow's passes", async () => {
@@ -365,6 +419,39 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
     expect(rotated.version).toBeGreaterThan(delta.version);
     expect(rotated.keys.map((key) => key.kid).sort()).not.toEqual(delta.keys.map((key) => key.kid).sort());
     expect(rotated.keys.map((key) => key.status)).toContain('retired');
+  });
+
+  it('raises the version by exactly one per pass issued (no "keys" change), and records key rotations', async () => {
+    const version = async () => (await query<Array<{ v: number }>>(`SELECT current_version::int AS v FROM bundle_state`))[0]!.v;
+    const changesAfter = (since: number) =>
+      query<Array<{ kind: string }>>(`SELECT kind FROM bundle_change WHERE version > $1 ORDER BY version`, [since]);
+    const lastSigned = async () =>
+      (
+        await query<Array<{ day: number }>>(`SELECT last_signed_day AS day FROM signing_key WHERE purpose = 'pass' AND status = 'active'`)
+      )[0]!.day;
+
+    const before = await version();
+    await query(`UPDATE signing_key SET last_signed_day = NULL WHERE purpose = 'pass' AND status = 'active'`);
+    expect(await version()).toBe(before);
+    const issued = await post(sessions.bob!, '/api/guest-passes', {
+      date: isoIn(1),
+      purpose: await purpose(sessions.bob!),
+      guests: ['Ho Ka Yan'],
+    });
+    expect({ status: issued.status, refusal: issued.status === 201 ? null : issued.body }).toEqual({ status: 201, refusal: null });
+    // The pass key recorded the signing, and only the pass was a change.
+    expect(await lastSigned()).toBe(today() + 1);
+    expect(await version()).toBe(before + 1);
+    expect(await changesAfter(before)).toEqual([{ kind: 'pass-issued' }]);
+    // Writing a key's fields without changing them is no change either.
+    await query(`UPDATE signing_key SET status = status, not_before_day = not_before_day, kid = kid`);
+    expect(await version()).toBe(before + 1);
+
+    await portal.app.get(KeysService).rotate({ now: new Date(), force: true });
+    const rotated = await changesAfter(before + 1);
+    expect(rotated.length).toBeGreaterThan(0);
+    expect(rotated.every((change) => change.kind === 'keys')).toBe(true);
+    expect(await version()).toBe(before + 1 + rotated.length);
   });
 
   it('loses no pass to a gate polling deltas while transactions issue passes concurrently and commit slowly', async () => {

@@ -335,10 +335,13 @@ describe('Gate enrollment, heartbeat and the AAO gate API (PostgreSQL, real HTTP
       expect.objectContaining({ actorType: 'staff', targetId: enrolled.gateId, details: { reason: 'device stolen' } }),
     );
 
-    // A pending gate has no key: nothing it "signs" is accepted; revoking it kills its code.
+    // A pending gate has no key: nothing it "signs" is accepted, with the answer of a bad signature (its state is
+    // not told to whoever names it); revoking it kills its code.
     const pending = await createGate('Never Enrolled');
     const stranger = newGateKeyPair();
-    expect((await signedGet(pending.gate.id, stranger).expect(401)).body).toMatchObject({ code: 'gate-not-enrolled' });
+    const refused = await signedGet(pending.gate.id, stranger).expect(401);
+    expect(refused.body).toEqual((await signedGet(enrolled.gateId, stranger).expect(401)).body);
+    expect(refused.body).toMatchObject({ code: 'gate-signature-invalid' });
     await admin.agent
       .post(`/api/admin/gates/${pending.gate.id}/revoke`)
       .set('X-CSRF-Token', admin.csrf)

@@ -3,18 +3,17 @@ import { DomainException } from '../core/http/domain.exception.js';
 export const GATES_ERROR_STATUS = {
   /** The request lacks x-gate-id, x-gate-timestamp or x-gate-signature, or one is malformed. */
   'gate-auth-missing': 401,
-  /** No enrolled gate has this id. */
-  'gate-unknown': 401,
-  /** The gate was revoked by the AAO. */
+  /** The gate was revoked by the AAO (said only to a request its own key signed). */
   'gate-revoked': 401,
-  /** The signature does not verify with the gate's identity key. */
+  /**
+   * The signature does not verify with the identity key of an enrolled gate of this id. Unknown gates and gates
+   * that have not enrolled get this answer too, so gate ids and states cannot be probed.
+   */
   'gate-signature-invalid': 401,
   /** x-gate-timestamp is too far from the portal's clock. */
   'gate-timestamp-skewed': 401,
   /** A request body the portal cannot hash as it was sent (signed requests with a body need the raw bytes). */
   'gate-body-unverifiable': 401,
-  /** The gate was created but has not enrolled yet (it has no key to sign with). */
-  'gate-not-enrolled': 401,
   /** The signed request's timestamp is not newer than the last one accepted from this gate (a replay). */
   'gate-request-replayed': 401,
   /** Unknown, mistyped, used, expired or revoked: one answer, so codes cannot be probed. */

@@ -184,6 +184,21 @@ export class GatesRepository {
     return rows[0].length > 0;
   }
 
+  /**
+   * Claims the right to audit a request of this revoked gate: true for the first call, then again only once
+   * `intervalMs` have passed since the last claim (one atomic update, so it holds across portal processes).
+   */
+  async claimRevokedRequestAudit(id: string, now: Date, intervalMs: number): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `UPDATE gate SET revoked_request_audited_at = $2
+        WHERE id = $1 AND status = 'revoked'
+          AND (revoked_request_audited_at IS NULL OR revoked_request_audited_at <= $2::timestamptz - make_interval(secs => $3::double precision / 1000))
+        RETURNING id`,
+      [id, now, intervalMs],
+    )) as [unknown[], number];
+    return rows[0].length > 0;
+  }
+
   /** Stores the gate's latest heartbeat and marks it seen. */
   async saveHeartbeat(id: string, heartbeat: GateHeartbeatRequest, now: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {

@@ -17,6 +17,7 @@ describe('usesMailCatcher', () => {
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: SECRET,
       KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
+      GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
     });
     expect(usesMailCatcher(production)).toBe(false);
   });
@@ -28,6 +29,7 @@ describe('usesMailCatcher', () => {
       DATABASE_URL: 'postgres://cp@db:5432/cp',
       APP_SECRET: SECRET,
       KEY_ENCRYPTION_KEY: 'ab'.repeat(32),
+      GATE_REDIS_URL: 'redis://gates:gate-secret@127.0.0.1:6379',
     });
     expect(usesMailCatcher({ ...production, mail: { from: production.mail.from } })).toBe(false);
   });

@@ -148,10 +148,11 @@ describe('Passes: eCard revocation atomicity, rate limits, single-entry guest pa
     });
     expect(Number(perPassRefusal.headers['retry-after'])).toBeGreaterThan(0);
 
-    // Every attempt counts against the account (the refused one too): spend what is left of it but one, on the
-    // same limiter the portal uses, then the next share goes out and the one after is refused.
+    // Only the shares that went out count against the account (not the one the pass's limit refused): spend what
+    // is left of it but one, on the same limiter the portal uses, then the next share goes out and the one after
+    // is refused. Had the refused share been counted, that next share would be refused too.
     const rateLimits = portal.app.get(RateLimitService);
-    for (let used = perPass + 1; used < perAccount - 1; used++) {
+    for (let used = perPass; used < perAccount - 1; used++) {
       await rateLimits.count(PASSES_RATE_LIMITS.shareEmailPerAccount, `account:${accountId}`);
     }
     await share(passes[1]!).expect(202);
@@ -160,6 +161,12 @@ describe('Passes: eCard revocation atomicity, rate limits, single-entry guest pa
       code: 'rate-limited',
       message: expect.stringMatching(/Too many guest passes emailed from your account/),
     });
+    // The account's refusal did not spend the second pass's own limit either (one share of it went out).
+    const [counted] = await query<Array<{ hits: number }>>(
+      `SELECT coalesce(sum(hits), 0)::int AS hits FROM rate_limit_counter WHERE name = $1`,
+      [PASSES_RATE_LIMITS.shareEmailPerPass.name],
+    );
+    expect(counted!.hits).toBe(perPass + 1 + 1);
 
     const accepted = perPass + 1;
     const deadline = Date.now() + 20_000;

@@ -212,12 +212,16 @@ export class PassesService {
     if (status !== 'valid') {
       throw new PassesException('pass-not-active', `This guest pass is ${status}, so it cannot be shared. Create a new one if needed.`);
     }
-    await this.rateLimits.consume(
+    // A share refused by one limit must not spend the other: the account's limit is checked (not counted) first,
+    // then the pass's is counted, and the account's only once the pass allowed the share.
+    const accountLimit = [
       PASSES_RATE_LIMITS.shareEmailPerAccount,
       `account:${accountId}`,
       'guest passes emailed from your account',
-    );
+    ] as const;
+    await this.rateLimits.check(...accountLimit);
     await this.rateLimits.consume(PASSES_RATE_LIMITS.shareEmailPerPass, `pass:${pass.id}`, 'emails of this guest pass');
+    await this.rateLimits.consume(...accountLimit);
     const result = await this.mail.send({
       to,
       template: 'guest-pass',

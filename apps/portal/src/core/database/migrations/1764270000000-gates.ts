@@ -75,8 +75,16 @@ export class Gates1764270000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await queryRunner.query(
-      `CREATE TRIGGER signing_key_bundle AFTER INSERT OR UPDATE OR DELETE ON signing_key FOR EACH STATEMENT EXECUTE FUNCTION bundle_other_change('keys')`,
+      `CREATE TRIGGER signing_key_bundle AFTER INSERT OR DELETE ON signing_key FOR EACH ROW EXECUTE FUNCTION bundle_other_change('keys')`,
     );
+    // Only what a gate's bundle shows of a key (kid, public key, status, validity days) is a change. Issuing a pass
+    // writes last_signed_day on the active key every time; that must not bump the version as a "keys" change.
+    await queryRunner.query(`
+      CREATE TRIGGER signing_key_bundle_update AFTER UPDATE OF kid, public_key, status, not_before_day, not_after_day ON signing_key
+      FOR EACH ROW
+      WHEN ((OLD.kid, OLD.public_key, OLD.status, OLD.not_before_day, OLD.not_after_day)
+            IS DISTINCT FROM (NEW.kid, NEW.public_key, NEW.status, NEW.not_before_day, NEW.not_after_day))
+      EXECUTE FUNCTION bundle_other_change('keys')`);
     await queryRunner.query(`
       CREATE TRIGGER gate_policy_bundle AFTER UPDATE OF policy ON gate FOR EACH ROW
       WHEN (OLD.policy IS DISTINCT FROM NEW.policy) EXECUTE FUNCTION bundle_other_change('gate-policy')`);
@@ -86,6 +94,7 @@ export class Gates1764270000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER gate_policy_bundle ON gate`);
+    await queryRunner.query(`DROP TRIGGER signing_key_bundle_update ON signing_key`);
     await queryRunner.query(`DROP TRIGGER signing_key_bundle ON signing_key`);
     await queryRunner.query(`DROP TRIGGER pass_bundle_revoked ON pass`);
     await queryRunner.query(`DROP TRIGGER pass_bundle_issued ON pass`);

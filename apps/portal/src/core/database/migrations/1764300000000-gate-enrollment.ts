@@ -6,10 +6,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `gate`: a gate the AAO creates is `pending` (no key yet) with the keyed hash of a one-time enrollment code and
  * its expiry; enrolling binds the gate's public key and makes it `active`. `last_request_timestamp` is the
  * x-gate-timestamp of the last state-changing signed request accepted (heartbeat), so a captured one cannot be
- * replayed inside the skew window.
+ * replayed inside the skew window. `revoked_request_audited_at` is when a signed request of the revoked gate was last
+ * audited, so a revoked gate that keeps calling writes one audit row a minute, not one per request.
  *
- * `gate_status`: the latest heartbeat of each gate. `gate_event`: what gates recorded, keyed by the gate's event
- * id so an event is counted once however often it is delivered; `flags` carries conflicts for security staff
+ * `gate_status`: the latest heartbeat of each gate. `gate_event`: what gates recorded, keyed by the gate and its
+ * event id so an event is counted once however often it is delivered (and no gate can take another's event id); `flags` carries conflicts for security staff
  * (an event from a revoked gate is stored, as a fact of what the turnstile did, and flagged `gate-revoked`).
  */
 export class GateEnrollment1764300000000 implements MigrationInterface {
@@ -26,6 +27,7 @@ export class GateEnrollment1764300000000 implements MigrationInterface {
         ADD COLUMN enrolled_at timestamptz,
         ADD COLUMN agent_version text CHECK (char_length(agent_version) <= 40),
         ADD COLUMN last_request_timestamp bigint,
+        ADD COLUMN revoked_request_audited_at timestamptz,
         ADD CONSTRAINT gate_key_once_enrolled CHECK ((status = 'pending') = (public_key IS NULL) OR (status = 'revoked')),
         ADD CONSTRAINT gate_code_while_pending CHECK (enrollment_code_hash IS NULL OR status = 'pending'),
         ADD CONSTRAINT gate_code_expires CHECK ((enrollment_code_hash IS NULL) = (enrollment_expires_at IS NULL))`);
@@ -48,7 +50,7 @@ export class GateEnrollment1764300000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`
       CREATE TABLE gate_event (
-        event_id          uuid PRIMARY KEY,
+        event_id          uuid NOT NULL,
         gate_id           uuid NOT NULL REFERENCES gate (id),
         sequence          bigint NOT NULL,
         type              text NOT NULL,
@@ -70,7 +72,9 @@ export class GateEnrollment1764300000000 implements MigrationInterface {
         flags             text[] NOT NULL DEFAULT '{}',
         -- The signed bytes as the gate sent them: proof of which gate said what.
         payload           text NOT NULL,
-        signature         bytea NOT NULL
+        signature         bytea NOT NULL,
+        -- Per gate: an event id is the gate's own, so another gate storing one first cannot shadow the real event.
+        PRIMARY KEY (gate_id, event_id)
       )`);
     await queryRunner.query(`CREATE INDEX gate_event_gate_sequence_idx ON gate_event (gate_id, sequence)`);
     await queryRunner.query(`CREATE INDEX gate_event_occurred_idx ON gate_event (occurred_at)`);
@@ -86,6 +90,7 @@ export class GateEnrollment1764300000000 implements MigrationInterface {
         DROP CONSTRAINT gate_code_expires,
         DROP CONSTRAINT gate_code_while_pending,
         DROP CONSTRAINT gate_key_once_enrolled,
+        DROP COLUMN revoked_request_audited_at,
         DROP COLUMN last_request_timestamp,
         DROP COLUMN agent_version,
         DROP COLUMN enrolled_at,
