@@ -64,7 +64,11 @@ export const gateHeartbeatRequestSchema = z.strictObject({
 });
 export type GateHeartbeatRequest = z.infer<typeof gateHeartbeatRequestSchema>;
 
-/** The portal's time, signed with the bundle key over `campuspass.portal-time/1\n<gateId>\n<portalTime>`. */
+/**
+ * The portal's time, signed with the bundle key over {@link portalTimeSigningInput}: bound to the gate and to the
+ * x-gate-timestamp of the heartbeat it answers, so an old answer replayed to a gate (say, after a reboot) does not
+ * verify against the request the gate just sent.
+ */
 export const gateHeartbeatResponseSchema = z.strictObject({
   portalTime: z.iso.datetime({ offset: false }),
   /** Ed25519 signature by the bundle key, base64. */
@@ -74,6 +78,6 @@ export const gateHeartbeatResponseSchema = z.strictObject({
 });
 export type GateHeartbeatResponse = z.infer<typeof gateHeartbeatResponseSchema>;
 
-export function portalTimeSigningInput(gateId: string, portalTime: string): string {
-  return ['campuspass.portal-time/1', gateId, portalTime].join('\n');
+export function portalTimeSigningInput(gateId: string, portalTime: string, requestTimestamp: string): string {
+  return ['campuspass.portal-time/1', gateId, portalTime, requestTimestamp].join('\n');
 }

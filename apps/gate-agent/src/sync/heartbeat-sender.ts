@@ -74,10 +74,10 @@ export class HeartbeatSender {
     const { client, signer, pinnedKey, clock } = this.options;
     const health = this.options.health();
     const answer = await client.heartbeat(signer, health);
-    if (!pinnedKey.verify(portalTimeSigningInput(signer.gateId, answer.portalTime), answer.signature)) {
+    if (!pinnedKey.verify(portalTimeSigningInput(signer.gateId, answer.portalTime, answer.requestTimestamp), answer.signature)) {
       throw new SyncError(
         SyncErrorCode.BadPortalTimeSignature,
-        `the portal time ${answer.portalTime} is not signed by the pinned bundle key ${pinnedKey.kidHex}; the clock ignores it (a forged answer, or the portal's bundle key changed: re-enroll)`,
+        `the portal time ${answer.portalTime} is not signed by the pinned bundle key ${pinnedKey.kidHex} for this heartbeat; the clock ignores it (a forged or replayed answer, or the portal's bundle key changed: re-enroll)`,
       );
     }
     const portalTime = new Date(answer.portalTime);

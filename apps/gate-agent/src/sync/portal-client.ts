@@ -120,11 +120,13 @@ export class PortalClient {
     return { status: 'ok', etag: responseEtag, envelope };
   }
 
-  async heartbeat(signer: GateSigner, heartbeat: GateHeartbeatRequest): Promise<GateHeartbeatResponse> {
+  /** The answer, and the x-gate-timestamp this heartbeat was sent with (the portal's signed time is bound to it). */
+  async heartbeat(signer: GateSigner, heartbeat: GateHeartbeatRequest): Promise<GateHeartbeatResponse & { requestTimestamp: string }> {
     const body = JSON.stringify(gateHeartbeatRequestSchema.parse(heartbeat));
     const timestamp = await this.#stateChangeTimestamp();
     const response = await this.#send('POST', HEARTBEAT_PATH, body, signer, {}, timestamp);
-    return this.#parse(response, 'POST', HEARTBEAT_PATH, gateHeartbeatResponseSchema);
+    const answer = await this.#parse(response, 'POST', HEARTBEAT_PATH, gateHeartbeatResponseSchema);
+    return { ...answer, requestTimestamp: String(timestamp) };
   }
 
   // The portal refuses a state-changing request whose x-gate-timestamp is not later than the last one it accepted

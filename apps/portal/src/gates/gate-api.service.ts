@@ -115,7 +115,9 @@ export class GateApiService {
     await this.repository.saveHeartbeat(gate.id, heartbeat, now);
     const signer = await this.bundleSigner();
     const portalTime = now.toISOString();
-    const signature = Buffer.from(signer.signer.sign(Buffer.from(portalTimeSigningInput(gate.id, portalTime), 'utf8'))).toString('base64');
+    const signature = Buffer.from(
+      signer.signer.sign(Buffer.from(portalTimeSigningInput(gate.id, portalTime, String(timestamp)), 'utf8')),
+    ).toString('base64');
     const { currentVersion } = await this.repository.bundleState();
     return gateHeartbeatResponseSchema.parse({ portalTime, signature, bundleVersion: currentVersion });
   }

@@ -246,7 +246,8 @@ describe('Gate enrollment, heartbeat and the AAO gate API (PostgreSQL, real HTTP
 
   it('stores the heartbeat, answers the portal time signed with the bundle key only, and refuses a replay', async () => {
     const { keys, enrolled } = await enrolledGate('Heartbeat Gate');
-    const call = heartbeat(enrolled.gateId, keys);
+    const sentAt = unixNow();
+    const call = heartbeat(enrolled.gateId, keys, HEARTBEAT, sentAt);
     const before = Date.now();
     const response = await call.send().expect(200);
     const answer = gateHeartbeatResponseSchema.parse(response.body);
@@ -257,13 +258,17 @@ describe('Gate enrollment, heartbeat and the AAO gate API (PostgreSQL, real HTTP
 
     // What the gate checks, with the key it pinned at enrollment and nothing else.
     const signature = Buffer.from(answer.signature, 'base64');
-    const input = (gateId: string, time: string) => Buffer.from(portalTimeSigningInput(gateId, time), 'utf8');
+    const input = (gateId: string, time: string, requestTimestamp = String(sentAt)) =>
+      Buffer.from(portalTimeSigningInput(gateId, time, requestTimestamp), 'utf8');
     expect(verify(null, input(enrolled.gateId, answer.portalTime), rawKey(enrolled.bundlePublicKey), signature)).toBe(true);
-    // Bound to this gate and this time.
+    // Bound to this gate, this time and this heartbeat (an old answer does not verify for a later request).
     expect(
       verify(null, input('00000000-0000-4000-8000-000000000000', answer.portalTime), rawKey(enrolled.bundlePublicKey), signature),
     ).toBe(false);
     expect(verify(null, input(enrolled.gateId, new Date(0).toISOString()), rawKey(enrolled.bundlePublicKey), signature)).toBe(false);
+    expect(verify(null, input(enrolled.gateId, answer.portalTime, String(sentAt + 1)), rawKey(enrolled.bundlePublicKey), signature)).toBe(
+      false,
+    );
 
     const listed = (await admin.agent.get('/api/admin/gates').expect(200)).body as Array<Record<string, unknown>>;
     expect(listed.find((gate) => gate.id === enrolled.gateId)).toMatchObject({
