@@ -137,7 +137,8 @@ const GATE_REDIS_WHY =
  * public place) holding the portal's credentials could read and rewrite every queue. Undefined when it is fine.
  */
 function gateRedisUrlProblem(gateUrl: string | undefined, portalUrl: string): string | undefined {
-  if (gateUrl === undefined) return `is required in production (${GATE_REDIS_WHY}; e.g. redis://campuspass-gate:password@redis.example.edu:6379, the user of deploy/redis/gates.acl)`;
+  if (gateUrl === undefined)
+    return `is required in production (${GATE_REDIS_WHY}; e.g. redis://campuspass-gate:password@redis.example.edu:6379, the user of deploy/redis/gates.acl)`;
   let gate: URL, portal: URL;
   try {
     gate = new URL(gateUrl);
