@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client.js';
 import { errorText } from './error-text.js';
-import { CODE_PATTERN, Field, FormAlert, focusFirstInvalid, useCountdown } from './fields.js';
+import { CODE_PATTERN, Field, FormActions, FormAlert, focusFirstInvalid, useCountdown } from './fields.js';
 
 export const RESEND_INTERVAL_MS = 60_000;
 
@@ -17,7 +17,8 @@ interface CodeStepProps {
   readonly startAgainLabel: string;
   /** ms since epoch of the last send, for the resend countdown. */
   readonly sentAt: number;
-  readonly onSent: (at: number) => void;
+  /** Told when a resend went out; only flows with `resend` need it. */
+  readonly onSent?: (at: number) => void;
   readonly submitLabel?: string;
   /** The "we sent a code" line, when the flow says it differently (e.g. registration always sends). */
   readonly sentText?: string;
@@ -66,7 +67,7 @@ export function CodeStep({ sentTo, verify, resend, onStartAgain, startAgainLabel
     try {
       await resend();
       const now = Date.now();
-      onSent(now);
+      onSent?.(now);
       setResendUntil(now + RESEND_INTERVAL_MS);
       setCode('');
       setFieldError(undefined);
@@ -99,16 +100,13 @@ export function CodeStep({ sentTo, verify, resend, onStartAgain, startAgainLabel
         className="field--code"
         autoFocus
       />
-      <div className="form__actions">
-        <button type="submit" className="button button--brand" disabled={busy}>
-          {submitLabel ?? t('code.submit')}
-        </button>
+      <FormActions busy={busy} submitLabel={submitLabel ?? t('code.submit')}>
         {resend && (
           <button type="button" className="button button--quiet" onClick={() => void askAgain()} disabled={busy || wait > 0}>
             {wait > 0 ? t('code.resendIn', { count: wait }) : t('code.resend')}
           </button>
         )}
-      </div>
+      </FormActions>
       <p>
         <button type="button" className="link-button" onClick={onStartAgain}>
           {startAgainLabel}

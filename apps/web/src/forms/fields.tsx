@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   readonly label: string;
   readonly hint?: ReactNode;
   readonly error?: string;
@@ -34,6 +35,31 @@ export function Field({ label, hint, error, optional, className, ...input }: Fie
   );
 }
 
+/** An email address field; `name` and `autoComplete` default to "email". */
+export function EmailField(props: Omit<FieldProps, 'type' | 'inputMode'>) {
+  return <Field type="email" name="email" autoComplete="email" inputMode="email" {...props} />;
+}
+
+/** The form's submit button (disabled while it is sending), then any other buttons of the form. */
+export function FormActions({
+  busy,
+  submitLabel,
+  children,
+}: {
+  readonly busy: boolean;
+  readonly submitLabel: string;
+  readonly children?: ReactNode;
+}) {
+  return (
+    <div className="form__actions">
+      <button type="submit" className="button button--brand" disabled={busy}>
+        {submitLabel}
+      </button>
+      {children}
+    </div>
+  );
+}
+
 /** A message about the whole form; announced when it appears. */
 export function FormAlert({ children, tone = 'error' }: { readonly children: ReactNode; readonly tone?: 'error' | 'info' | 'success' }) {
   if (!children) return null;
@@ -58,6 +84,12 @@ export function useCountdown(until: number | undefined): number {
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/u;
 export const CODE_PATTERN = /^\d{6}$/;
+
+/** What is wrong with a typed email address (already trimmed), or undefined when it looks right. */
+export function emailProblem(t: TFunction, value: string): string | undefined {
+  if (EMAIL_PATTERN.test(value)) return undefined;
+  return value ? t('fields.emailInvalid') : t('fields.emailRequired');
+}
 
 /** Focuses the first invalid field of a form after a failed submit, so keyboard users land on the problem. */
 export function focusFirstInvalid(form: HTMLFormElement | null): void {

@@ -7,6 +7,8 @@ import { hongKongToday, svgDataUrl, type DayPass } from '../api/passes.js';
 import { uploadFile, type UploadProgress } from '../api/upload.js';
 import { errorText } from '../forms/error-text.js';
 import { FormAlert } from '../forms/fields.js';
+import { LoadFailed } from '../forms/load-failed.js';
+import { useLoaded } from '../forms/use-loaded.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Link, navigate } from '../router/router.js';
@@ -44,9 +46,7 @@ export function EcardPage() {
     return (
       <div className="content page">
         <PageHeading className="page__title">{t('ecard.title')}</PageHeading>
-        <div className="form-alert form-alert--error" role="alert">
-          {t('errors.role-refused')}
-        </div>
+        <FormAlert>{t('errors.role-refused')}</FormAlert>
       </div>
     );
   }
@@ -56,30 +56,11 @@ export function EcardPage() {
 function EcardView() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
-  const [card, setCard] = useState<Ecard>();
-  const [loadError, setLoadError] = useState<string>();
+  const fetchCard = useCallback((signal?: AbortSignal) => ecardApi.get(language, signal), [language]);
+  const describe = useCallback((error: unknown) => errorText(t, language, error), [t, language]);
+  const { data: card, setData: setCard, loadError, reload } = useLoaded(fetchCard, describe);
   const [uploaded, setUploaded] = useState<'activated' | 'changed'>();
   const [online, setOnline] = useState(() => navigator.onLine);
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setLoadError(undefined);
-      try {
-        setCard(await ecardApi.get(language, signal));
-      } catch (error) {
-        if (signal?.aborted) return;
-        if (isApiError(error) && error.signInRequired) return; // the client sends the person to sign in
-        setLoadError(errorText(t, language, error));
-      }
-    },
-    [language, t],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
 
   useEffect(() => {
     const update = () => setOnline(navigator.onLine);
@@ -99,18 +80,7 @@ function EcardView() {
           {t('ecard.offline')}
         </p>
       )}
-      {loadError && !card && (
-        <>
-          <div className="form-alert form-alert--error" role="alert">
-            {loadError}
-          </div>
-          <p>
-            <button type="button" className="button button--quiet" onClick={() => void load()}>
-              {t('common.retry')}
-            </button>
-          </p>
-        </>
-      )}
+      {loadError && !card && <LoadFailed message={loadError} onRetry={() => void reload()} />}
       {!card && !loadError && <p role="status">{t('common.loading')}</p>}
       {card && (
         <EcardContent
@@ -143,11 +113,7 @@ function EcardContent({
   return (
     <div className="ecard-layout">
       <div className="ecard-layout__main">
-        {uploaded && (
-          <div className="form-alert form-alert--success" role="status">
-            {uploaded === 'activated' ? t('ecard.activated') : t('ecard.photoUploaded')}
-          </div>
-        )}
+        {uploaded && <FormAlert tone="success">{uploaded === 'activated' ? t('ecard.activated') : t('ecard.photoUploaded')}</FormAlert>}
         {card.status === 'not-activated' && (
           <section className="card ecard-steps" aria-labelledby="ecard-activate-title">
             <h2 id="ecard-activate-title" className="card__title">
@@ -158,14 +124,14 @@ function EcardContent({
               <li>{t('ecard.stepPhoto')}</li>
             </ol>
             {!card.contactComplete && (
-              <div className="form-alert form-alert--info" role="status">
+              <FormAlert tone="info">
                 <p>{t('ecard.contactIncomplete')}</p>
                 <p>
                   <Link to="/profile#contact" className="button button--brand">
                     {t('ecard.goToContact')}
                   </Link>
                 </p>
-              </div>
+              </FormAlert>
             )}
           </section>
         )}

@@ -1,18 +1,25 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NetIdDetails } from '../api/netid.js';
-import { CodeStep } from '../forms/code-step.js';
-import { Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { Field, FormActions, FormAlert } from '../forms/fields.js';
+import { NO_IDENTITY_DETAILS, trimmedIdentity } from '../forms/identity-fields.js';
+import { useFormSubmit } from '../forms/use-form-submit.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { Link } from '../router/router.js';
-import { DetailsFields, detailsErrors, netid, netIdErrorText, trimmed, type DetailsErrors } from './netid-forms.js';
+import {
+  DetailsFields,
+  NetIdCodeStep,
+  NetIdDone,
+  NewNetPasswordField,
+  detailsErrors,
+  netid,
+  netIdErrorText,
+  newNetPasswordProblem,
+  type CodeSent,
+} from './netid-forms.js';
 import { currentLocale } from './sign-in-page.js';
 
-type Step =
-  | { readonly kind: 'details' }
-  | { readonly kind: 'code'; readonly ticket: string; readonly sentTo: string; readonly sentAt: number }
-  | { readonly kind: 'done'; readonly netId: string };
+type Step = { readonly kind: 'details' } | ({ readonly kind: 'code' } & CodeSent) | { readonly kind: 'done'; readonly netId: string };
 
 /** Forgot NetPassword (FAQ 11): NetID and details → a code to the registered email → a new NetPassword. */
 export function ForgotNetPasswordPage() {
@@ -20,34 +27,23 @@ export function ForgotNetPasswordPage() {
   useDocumentTitle(t('netid.forgotPasswordTitle'));
   const [step, setStep] = useState<Step>({ kind: 'details' });
   const [netIdValue, setNetIdValue] = useState('');
-  const [details, setDetails] = useState<NetIdDetails>({ surname: '', givenName: '', dateOfBirth: '', personalId: '' });
+  const [details, setDetails] = useState<NetIdDetails>(NO_IDENTITY_DETAILS);
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<DetailsErrors & { netId?: string; password?: string }>({});
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
+  const { form, errors, formError, busy, submit } = useFormSubmit<keyof NetIdDetails | 'netId' | 'password'>(netIdErrorText);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(undefined);
-    const found: typeof errors = detailsErrors(t, details);
-    if (!netIdValue.trim()) found.netId = t('netid.netIdRequired');
-    if ([...password].length < 8) found.password = t('netid.passwordTooShort');
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setBusy(true);
-    try {
-      const sent = await netid.forgotPasswordStart(netIdValue.trim(), trimmed(details), currentLocale(i18n.resolvedLanguage));
-      setStep({ kind: 'code', ticket: sent.ticket, sentTo: sent.maskedEmail, sentAt: Date.now() });
-    } catch (error) {
-      setFormError(netIdErrorText(t, i18n.resolvedLanguage, error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const start = (event: FormEvent) =>
+    submit(event, {
+      check: () => {
+        const found: typeof errors = detailsErrors(t, details);
+        if (!netIdValue.trim()) found.netId = t('netid.netIdRequired');
+        found.password = newNetPasswordProblem(t, password);
+        return found;
+      },
+      send: async () => {
+        const sent = await netid.forgotPasswordStart(netIdValue.trim(), trimmedIdentity(details), currentLocale(i18n.resolvedLanguage));
+        setStep({ kind: 'code', ticket: sent.ticket, sentTo: sent.maskedEmail, sentAt: Date.now() });
+      },
+    });
 
   return (
     <div className="content page">
@@ -58,7 +54,7 @@ export function ForgotNetPasswordPage() {
           <form
             ref={form}
             className="form card"
-            onSubmit={(event) => void submit(event)}
+            onSubmit={(event) => void start(event)}
             noValidate
             aria-label={t('netid.forgotPasswordTitle')}
           >
@@ -72,49 +68,32 @@ export function ForgotNetPasswordPage() {
               onChange={(event) => setNetIdValue(event.target.value)}
             />
             <DetailsFields details={details} errors={errors} onChange={setDetails} />
-            <Field
+            <NewNetPasswordField
               label={t('netid.newPassword')}
-              hint={t('netid.passwordHint')}
-              error={errors.password}
-              type="password"
               name="newPassword"
-              autoComplete="new-password"
+              error={errors.password}
               value={password}
               onChange={(event) => setPassword(event.target.value)}
             />
-            <div className="form__actions">
-              <button type="submit" className="button button--brand" disabled={busy}>
-                {t('netid.sendCode')}
-              </button>
-            </div>
+            <FormActions busy={busy} submitLabel={t('netid.sendCode')} />
           </form>
         </>
       )}
       {step.kind === 'code' && (
-        <div className="card">
-          <CodeStep
-            sentTo={step.sentTo}
-            sentAt={step.sentAt}
-            onSent={() => undefined}
-            verify={async (code) => {
-              const reset = await netid.forgotPasswordReset(step.ticket, code, password);
-              setStep({ kind: 'done', netId: reset.netId });
-            }}
-            onStartAgain={() => setStep({ kind: 'details' })}
-            startAgainLabel={t('netid.startAgain')}
-            submitLabel={t('netid.resetSubmit')}
-          />
-        </div>
+        <NetIdCodeStep
+          sent={step}
+          verify={async (code) => {
+            const reset = await netid.forgotPasswordReset(step.ticket, code, password);
+            setStep({ kind: 'done', netId: reset.netId });
+          }}
+          onStartAgain={() => setStep({ kind: 'details' })}
+          submitLabel={t('netid.resetSubmit')}
+        />
       )}
       {step.kind === 'done' && (
-        <div className="card" role="status">
+        <NetIdDone>
           <p>{t('netid.passwordReset', { netId: step.netId })}</p>
-          <p>
-            <Link to="/sign-in" className="button button--brand">
-              {t('netid.goSignIn')}
-            </Link>
-          </p>
-        </div>
+        </NetIdDone>
       )}
     </div>
   );

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client.js';
-import { sortGuestPasses, type GuestPass, type GuestPolicy } from '../api/passes.js';
+import { sortGuestPasses, type GuestPass } from '../api/passes.js';
 import { FormAlert } from '../forms/fields.js';
+import { LoadFailed } from '../forms/load-failed.js';
+import { useLoaded } from '../forms/use-loaded.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { RequireSession } from '../layout/require-session.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -27,48 +28,31 @@ export function GuestAccessPage() {
 function GuestAccessView() {
   const { t, i18n } = useTranslation();
   const language = wordsLanguage(i18n.resolvedLanguage);
-  const [policy, setPolicy] = useState<GuestPolicy>();
-  const [passes, setPasses] = useState<GuestPass[]>();
-  const [loadError, setLoadError] = useState<string>();
   const [notActive, setNotActive] = useState(false);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string>();
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setLoadError(undefined);
-      try {
-        const [loadedPolicy, loadedPasses] = await Promise.all([guestPasses.policy(signal), guestPasses.list(signal)]);
-        setPolicy(loadedPolicy);
-        setPasses(loadedPasses);
-      } catch (error) {
-        if (signal?.aborted) return;
-        if (isApiError(error) && error.signInRequired) return;
-        setLoadError(guestErrorText(t, language, error));
-      }
-    },
-    [t, language],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
+  const fetchAll = useCallback(async (signal?: AbortSignal) => {
+    const [policy, passes] = await Promise.all([guestPasses.policy(signal), guestPasses.list(signal)]);
+    return { policy, passes };
+  }, []);
+  const describe = useCallback((error: unknown) => guestErrorText(t, language, error), [t, language]);
+  const { data: loaded, setData: setLoaded, loadError, reload } = useLoaded(fetchAll, describe);
+  const setPasses = (change: (passes: GuestPass[]) => GuestPass[]) =>
+    setLoaded((current) => current && { ...current, passes: change(current.passes) });
 
   const created = (list: GuestPass[]) => {
     setCreating(false);
     setNotActive(false);
     setNotice(t('guests.created', { date: list[0]?.dateInWords[language] ?? '' }));
-    setPasses((current) => [...(current ?? []), ...list]);
+    setPasses((current) => [...current, ...list]);
   };
 
   const changed = (pass: GuestPass, message: string) => {
     setNotice(message);
-    setPasses((current) => current?.map((item) => (item.id === pass.id ? pass : item)));
+    setPasses((current) => current.map((item) => (item.id === pass.id ? pass : item)));
   };
 
-  const { upcoming, other } = sortGuestPasses(passes ?? []);
+  const { upcoming, other } = sortGuestPasses(loaded?.passes ?? []);
 
   return (
     <div className="content page page--guests">
@@ -81,30 +65,26 @@ function GuestAccessView() {
       <p className="page__intro">{t('guests.intro')}</p>
       <FormAlert tone="success">{notice}</FormAlert>
       {notActive && (
-        <div className="form-alert form-alert--info" role="status">
+        <FormAlert tone="info">
           <p>{t('guests.notActive')}</p>
           <p>
             <Link to="/ecard" className="button button--brand">
               {t('guests.goToEcard')}
             </Link>
           </p>
-        </div>
+        </FormAlert>
       )}
-      {loadError && (
-        <>
-          <FormAlert>{loadError}</FormAlert>
-          <p>
-            <button type="button" className="button button--quiet" onClick={() => void load()}>
-              {t('common.retry')}
-            </button>
-          </p>
-        </>
-      )}
-      {!loadError && (!policy || !passes) && <p role="status">{t('common.loading')}</p>}
-      {policy && passes && (
+      {loadError && <LoadFailed message={loadError} onRetry={() => void reload()} />}
+      {!loadError && !loaded && <p role="status">{t('common.loading')}</p>}
+      {loaded && (
         <>
           {creating ? (
-            <NewAccessForm policy={policy} onCreated={created} onClose={() => setCreating(false)} onNotActive={() => setNotActive(true)} />
+            <NewAccessForm
+              policy={loaded.policy}
+              onCreated={created}
+              onClose={() => setCreating(false)}
+              onNotActive={() => setNotActive(true)}
+            />
           ) : (
             <p>
               <button
@@ -124,34 +104,39 @@ function GuestAccessView() {
               <h2 id="guest-list-title" className="card__title">
                 {t('guests.listTitle')}
               </h2>
-              <button type="button" className="button button--quiet button--small" onClick={() => void load()}>
+              <button type="button" className="button button--quiet button--small" onClick={() => void reload()}>
                 {t('guests.refresh')}
               </button>
             </div>
-            {passes.length === 0 && <p>{t('guests.none')}</p>}
-            {upcoming.length > 0 && (
-              <>
-                <h3 className="guest-list__group">{t('guests.upcomingTitle')}</h3>
-                <ul className="guest-list__items">
-                  {upcoming.map((pass) => (
-                    <GuestPassItem key={pass.id} pass={pass} onChanged={changed} />
-                  ))}
-                </ul>
-              </>
-            )}
-            {other.length > 0 && (
-              <>
-                <h3 className="guest-list__group">{t('guests.otherTitle')}</h3>
-                <ul className="guest-list__items">
-                  {other.map((pass) => (
-                    <GuestPassItem key={pass.id} pass={pass} onChanged={changed} />
-                  ))}
-                </ul>
-              </>
-            )}
+            {loaded.passes.length === 0 && <p>{t('guests.none')}</p>}
+            <PassGroup title={t('guests.upcomingTitle')} passes={upcoming} onChanged={changed} />
+            <PassGroup title={t('guests.otherTitle')} passes={other} onChanged={changed} />
           </section>
         </>
       )}
     </div>
+  );
+}
+
+/** One group of the list (upcoming, or the others); nothing when it is empty. */
+function PassGroup({
+  title,
+  passes,
+  onChanged,
+}: {
+  readonly title: string;
+  readonly passes: readonly GuestPass[];
+  readonly onChanged: (pass: GuestPass, message: string) => void;
+}) {
+  if (passes.length === 0) return null;
+  return (
+    <>
+      <h3 className="guest-list__group">{title}</h3>
+      <ul className="guest-list__items">
+        {passes.map((pass) => (
+          <GuestPassItem key={pass.id} pass={pass} onChanged={onChanged} />
+        ))}
+      </ul>
+    </>
   );
 }

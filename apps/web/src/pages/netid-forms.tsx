@@ -1,37 +1,37 @@
 import type {} from 'altcha/types/global';
 import type {} from 'altcha/types/react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api } from '../api/api.js';
 import { CAPTCHA_CHALLENGE_URL, faqMessage, netIdApi, type NetIdDetails } from '../api/netid.js';
+import { CodeStep } from '../forms/code-step.js';
 import { errorText } from '../forms/error-text.js';
-import { Field } from '../forms/fields.js';
+import { Field, type FieldProps } from '../forms/fields.js';
+import { IdentityFields, nameAndBirthErrors, type IdentityErrors } from '../forms/identity-fields.js';
+import { Link } from '../router/router.js';
 
 /** The Alumni NetID API on the app's one client (same cookies, CSRF and sign-in handling as the rest). */
 export const netid = netIdApi(api);
 
-export const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export type DetailsErrors = Partial<Record<keyof NetIdDetails, string>>;
+export type DetailsErrors = IdentityErrors;
 
 /** What is missing in the details, in the reader's language (the portal checks them against the registry). */
 export function detailsErrors(t: TFunction, details: NetIdDetails): DetailsErrors {
-  const found: DetailsErrors = {};
-  if (!details.surname.trim()) found.surname = t('register.surnameRequired');
-  if (!details.givenName.trim()) found.givenName = t('register.givenNameRequired');
-  if (!DATE.test(details.dateOfBirth)) found.dateOfBirth = t('register.dateOfBirthInvalid');
+  const found = nameAndBirthErrors(t, details);
   if (!details.personalId.trim()) found.personalId = t('netid.personalIdRequired');
   return found;
 }
 
-export function trimmed(details: NetIdDetails): NetIdDetails {
-  return {
-    surname: details.surname.trim(),
-    givenName: details.givenName.trim(),
-    dateOfBirth: details.dateOfBirth,
-    personalId: details.personalId.trim(),
-  };
+/** The NetPassword rule (FAQ 13): at least 8 characters, counted as the reader sees them. */
+export function newNetPasswordProblem(t: TFunction, password: string): string | undefined {
+  return [...password].length < 8 ? t('netid.passwordTooShort') : undefined;
+}
+
+/** A new NetPassword, with the rule as its hint. */
+export function NewNetPasswordField(props: Pick<FieldProps, 'label' | 'name' | 'error' | 'value' | 'onChange'>) {
+  const { t } = useTranslation();
+  return <Field {...props} hint={t('netid.passwordHint')} type="password" autoComplete="new-password" />;
 }
 
 /** The FAQ's messages as the portal sends them; anything else as the app usually says it. */
@@ -39,56 +39,75 @@ export function netIdErrorText(t: TFunction, language: string | undefined, error
   return faqMessage(error) ?? errorText(t, language, error);
 }
 
-/** Surname, given name, date of birth and personal ID. */
-export function DetailsFields({
-  details,
-  errors,
-  onChange,
-}: {
+/** Surname, given name, date of birth and personal ID (required here: it is part of the proof). */
+export function DetailsFields(props: {
   readonly details: NetIdDetails;
   readonly errors: DetailsErrors;
   readonly onChange: (details: NetIdDetails) => void;
 }) {
   const { t } = useTranslation();
-  const set = (key: keyof NetIdDetails) => (event: { target: { value: string } }) => onChange({ ...details, [key]: event.target.value });
+  return <IdentityFields {...props} personalId={{ label: t('netid.personalId'), hint: t('netid.personalIdHint') }} />;
+}
+
+/** Where the code went, once the details were accepted. */
+export interface CodeSent {
+  readonly ticket: string;
+  readonly sentTo: string;
+  readonly sentAt: number;
+}
+
+/** The code sent to the email on record; NetID flows have no resend: "start again" goes back to the form. */
+export function NetIdCodeStep({
+  sent,
+  verify,
+  onStartAgain,
+  submitLabel,
+  sentText,
+}: {
+  readonly sent: CodeSent;
+  readonly verify: (code: string) => Promise<void>;
+  readonly onStartAgain: () => void;
+  readonly submitLabel?: string;
+  readonly sentText?: string;
+}) {
+  const { t } = useTranslation();
   return (
-    <>
-      <Field
-        label={t('register.surname')}
-        error={errors.surname}
-        name="surname"
-        autoComplete="family-name"
-        value={details.surname}
-        onChange={set('surname')}
+    <div className="card">
+      <CodeStep
+        sentTo={sent.sentTo}
+        sentAt={sent.sentAt}
+        sentText={sentText}
+        submitLabel={submitLabel}
+        verify={verify}
+        onStartAgain={onStartAgain}
+        startAgainLabel={t('netid.startAgain')}
       />
-      <Field
-        label={t('register.givenName')}
-        error={errors.givenName}
-        name="givenName"
-        autoComplete="given-name"
-        value={details.givenName}
-        onChange={set('givenName')}
-      />
-      <Field
-        label={t('register.dateOfBirth')}
-        hint={t('register.dateOfBirthHint')}
-        error={errors.dateOfBirth}
-        type="date"
-        name="dateOfBirth"
-        autoComplete="bday"
-        value={details.dateOfBirth}
-        onChange={set('dateOfBirth')}
-      />
-      <Field
-        label={t('netid.personalId')}
-        hint={t('netid.personalIdHint')}
-        error={errors.personalId}
-        name="personalId"
-        autoComplete="off"
-        value={details.personalId}
-        onChange={set('personalId')}
-      />
-    </>
+    </div>
+  );
+}
+
+/** The end of a NetID flow: what happened, then the way to sign in. */
+export function NetIdDone({ children }: { readonly children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="card" role="status">
+      {children}
+      <p>
+        <Link to="/sign-in" className="button button--brand">
+          {t('netid.goSignIn')}
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+/** "Your Alumni NetID: …" */
+export function YourNetId({ netId }: { readonly netId: string }) {
+  const { t } = useTranslation();
+  return (
+    <p>
+      {t('netid.yourNetId')} <strong className="netid-value">{netId}</strong>
+    </p>
   );
 }
 

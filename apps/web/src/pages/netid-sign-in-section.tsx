@@ -1,51 +1,42 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { safeNext } from '../api/api.js';
-import { Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { Field, FormActions, FormAlert } from '../forms/fields.js';
+import { useFormSubmit } from '../forms/use-form-submit.js';
 import { Link, navigate } from '../router/router.js';
 import { useSession } from '../session/session-context.js';
 import { netid, netIdErrorText } from './netid-forms.js';
 
 /** "Sign in with your Alumni NetID" (FAQ 4), beside the email sign-in. */
 export function NetIdSignInSection() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { signedIn } = useSession();
   const [netId, setNetId] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<{ netId?: string; password?: string }>({});
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
+  const { form, errors, formError, busy, submit, showError } = useFormSubmit<'netId' | 'password'>(netIdErrorText);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(undefined);
-    const found: typeof errors = {};
-    if (!netId.trim()) found.netId = t('netid.netIdRequired');
-    if (!password) found.password = t('netid.passwordRequired');
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setBusy(true);
-    try {
-      const session = await netid.signIn(netId.trim(), password);
-      await signedIn(session);
-      navigate(safeNext(new URLSearchParams(window.location.search).get('next'), '/profile'), { replace: true });
-    } catch (error) {
-      setFormError(netIdErrorText(t, i18n.resolvedLanguage, error));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const signIn = (event: FormEvent) =>
+    submit(event, {
+      check: () => ({
+        netId: netId.trim() ? undefined : t('netid.netIdRequired'),
+        password: password ? undefined : t('netid.passwordRequired'),
+      }),
+      send: async () => {
+        const session = await netid.signIn(netId.trim(), password);
+        await signedIn(session);
+        navigate(safeNext(new URLSearchParams(window.location.search).get('next'), '/profile'), { replace: true });
+      },
+      fail: (error) => {
+        showError(error);
+        setPassword('');
+      },
+    });
 
   return (
     <form
       ref={form}
       className="form card netid-sign-in"
-      onSubmit={(event) => void submit(event)}
+      onSubmit={(event) => void signIn(event)}
       noValidate
       aria-labelledby="netid-sign-in-title"
     >
@@ -73,11 +64,7 @@ export function NetIdSignInSection() {
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />
-      <div className="form__actions">
-        <button type="submit" className="button button--brand" disabled={busy}>
-          {t('netid.signInSubmit')}
-        </button>
-      </div>
+      <FormActions busy={busy} submitLabel={t('netid.signInSubmit')} />
       <p className="netid-links">
         <Link to="/netid/register">{t('netid.registerLink')}</Link> · <Link to="/netid/forgot-netid">{t('netid.forgotNetIdLink')}</Link> ·{' '}
         <Link to="/netid/forgot-password">{t('netid.forgotPasswordLink')}</Link>

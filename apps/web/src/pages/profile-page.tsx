@@ -12,6 +12,7 @@ import {
 } from '../api/profile.js';
 import { errorText } from '../forms/error-text.js';
 import { Field, FormAlert } from '../forms/fields.js';
+import { LoadFailed } from '../forms/load-failed.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { RequireSession } from '../layout/require-session.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -94,12 +95,7 @@ function MyProfile() {
     return (
       <div className="content page">
         <PageHeading className="page__title">{t('profile.title')}</PageHeading>
-        <FormAlert>{state.message}</FormAlert>
-        <p>
-          <button type="button" className="button button--quiet" onClick={() => void load()}>
-            {t('common.retry')}
-          </button>
-        </p>
+        <LoadFailed message={state.message} onRetry={() => void load()} />
       </div>
     );
   }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client.js';
 import { guestTokenFromPath, svgDataUrl, type PublicGuestPass } from '../api/passes.js';
-import { FormAlert } from '../forms/fields.js';
+import { LoadFailed } from '../forms/load-failed.js';
 import { LanguageSwitcher } from '../layout/language-switcher.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { usePathname } from '../router/router.js';
@@ -68,14 +68,7 @@ export function PublicGuestPage() {
             </div>
           )}
           {state.kind === 'error' && (
-            <>
-              <FormAlert>{guestErrorText(t, language, state.error)}</FormAlert>
-              <p>
-                <button type="button" className="button button--quiet" onClick={() => setAttempt((value) => value + 1)}>
-                  {t('common.retry')}
-                </button>
-              </p>
-            </>
+            <LoadFailed message={guestErrorText(t, language, state.error)} onRetry={() => setAttempt((value) => value + 1)} />
           )}
           {state.kind === 'ready' && <GuestPassView pass={state.pass} />}
         </div>

@@ -1,11 +1,18 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { identity } from '../api/api.js';
 import { isApiError } from '../api/client.js';
 import type { RegisterIdentifyResult } from '../api/identity.js';
 import { CodeStep } from '../forms/code-step.js';
-import { errorText } from '../forms/error-text.js';
-import { EMAIL_PATTERN, Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { EmailField, FormActions, FormAlert, emailProblem } from '../forms/fields.js';
+import {
+  IdentityFields,
+  NO_IDENTITY_DETAILS,
+  nameAndBirthErrors,
+  trimmedIdentity,
+  type IdentityDetails,
+} from '../forms/identity-fields.js';
+import { useFormSubmit } from '../forms/use-form-submit.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Link, navigate } from '../router/router.js';
@@ -24,98 +31,54 @@ type Step =
       readonly sentAt: number;
     };
 
-interface IdentityForm {
-  surname: string;
-  givenName: string;
-  dateOfBirth: string;
-  personalId: string;
-}
-type IdentityErrors = Partial<Record<keyof IdentityForm, string>>;
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** "Register Email or Forget Email": check your details against the registry, choose an email, confirm it. */
 export function RegisterEmailPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('register.pageTitle'));
   const { signedIn } = useSession();
   const [step, setStep] = useState<Step>({ kind: 'identify' });
-  const [details, setDetails] = useState<IdentityForm>({ surname: '', givenName: '', dateOfBirth: '', personalId: '' });
-  const [errors, setErrors] = useState<IdentityErrors>({});
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const [details, setDetails] = useState<IdentityDetails>(NO_IDENTITY_DETAILS);
   const [choice, setChoice] = useState<'record' | 'other'>('record');
   const [otherEmail, setOtherEmail] = useState('');
-  const [emailError, setEmailError] = useState<string>();
-  const form = useRef<HTMLFormElement>(null);
+  const { form, errors, setErrors, formError, busy, submit, showError, errorTextOf } = useFormSubmit<keyof IdentityDetails | 'email'>();
   const locale = currentLocale(i18n.resolvedLanguage);
 
   const fail = (error: unknown) => {
-    setFormError(errorText(t, i18n.resolvedLanguage, error));
+    showError(error);
     if (isApiError(error) && error.code === 'ticket-invalid') setStep({ kind: 'identify' });
   };
 
-  const identify = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(undefined);
-    const found: IdentityErrors = {};
-    if (!details.surname.trim()) found.surname = t('register.surnameRequired');
-    if (!details.givenName.trim()) found.givenName = t('register.givenNameRequired');
-    if (!DATE.test(details.dateOfBirth)) found.dateOfBirth = t('register.dateOfBirthInvalid');
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setBusy(true);
-    try {
-      const result = await identity.registerIdentify({
-        surname: details.surname.trim(),
-        givenName: details.givenName.trim(),
-        dateOfBirth: details.dateOfBirth,
-        ...(details.personalId.trim() ? { personalId: details.personalId.trim() } : {}),
-      });
-      setChoice(result.maskedEmail ? 'record' : 'other');
-      setStep({ kind: 'choose', found: result });
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const identify = (event: FormEvent) =>
+    submit(event, {
+      check: () => nameAndBirthErrors(t, details),
+      send: async () => {
+        const { personalId, ...nameAndBirth } = trimmedIdentity(details);
+        const result = await identity.registerIdentify({ ...nameAndBirth, ...(personalId ? { personalId } : {}) });
+        setChoice(result.maskedEmail ? 'record' : 'other');
+        setStep({ kind: 'choose', found: result });
+      },
+      fail,
+    });
 
   const sendCode = async (found: RegisterIdentifyResult, email: string | undefined) => {
     const answer = await identity.registerEmail(found.ticket, email, locale);
     setStep({ kind: 'code', found, email, sentTo: answer.maskedEmail, sentAt: Date.now() });
   };
 
-  const choose = async (event: FormEvent, found: RegisterIdentifyResult) => {
-    event.preventDefault();
-    setFormError(undefined);
-    let email: string | undefined;
-    if (choice === 'other' || !found.maskedEmail) {
-      email = otherEmail.trim();
-      if (!EMAIL_PATTERN.test(email)) {
-        setEmailError(email ? t('fields.emailInvalid') : t('fields.emailRequired'));
-        requestAnimationFrame(() => focusFirstInvalid(form.current));
-        return;
-      }
-    }
-    setEmailError(undefined);
-    setBusy(true);
-    try {
-      await sendCode(found, email);
-    } catch (error) {
-      if (isApiError(error) && (error.code === 'email-taken' || error.code === 'email-missing')) {
-        setChoice('other');
-        setEmailError(errorText(t, i18n.resolvedLanguage, error));
-      } else fail(error);
-    } finally {
-      setBusy(false);
-    }
+  const choose = (event: FormEvent, found: RegisterIdentifyResult) => {
+    // undefined: the email on record.
+    const email = choice === 'other' || !found.maskedEmail ? otherEmail.trim() : undefined;
+    return submit(event, {
+      check: () => ({ email: email === undefined ? undefined : emailProblem(t, email) }),
+      send: () => sendCode(found, email),
+      fail: (error) => {
+        if (isApiError(error) && (error.code === 'email-taken' || error.code === 'email-missing')) {
+          setChoice('other');
+          setErrors({ email: errorTextOf(error) });
+        } else fail(error);
+      },
+    });
   };
-
-  const set = (key: keyof IdentityForm) => (event: { target: { value: string } }) => setDetails({ ...details, [key]: event.target.value });
 
   return (
     <div className="content page">
@@ -135,47 +98,14 @@ export function RegisterEmailPage() {
         <form ref={form} className="form card" onSubmit={(event) => void identify(event)} noValidate>
           <p className="form__lead">{t('register.identifyIntro')}</p>
           <FormAlert>{formError}</FormAlert>
-          <Field
-            label={t('register.surname')}
-            error={errors.surname}
-            name="surname"
-            autoComplete="family-name"
-            value={details.surname}
-            onChange={set('surname')}
+          <IdentityFields
+            details={details}
+            errors={errors}
+            onChange={setDetails}
+            minDateOfBirth="1900-01-01"
+            personalId={{ label: t('register.personalId'), optional: t('fields.optional'), hint: t('register.personalIdHint') }}
           />
-          <Field
-            label={t('register.givenName')}
-            error={errors.givenName}
-            name="givenName"
-            autoComplete="given-name"
-            value={details.givenName}
-            onChange={set('givenName')}
-          />
-          <Field
-            label={t('register.dateOfBirth')}
-            hint={t('register.dateOfBirthHint')}
-            error={errors.dateOfBirth}
-            type="date"
-            name="dateOfBirth"
-            autoComplete="bday"
-            min="1900-01-01"
-            value={details.dateOfBirth}
-            onChange={set('dateOfBirth')}
-          />
-          <Field
-            label={t('register.personalId')}
-            optional={t('fields.optional')}
-            hint={t('register.personalIdHint')}
-            name="personalId"
-            autoComplete="off"
-            value={details.personalId}
-            onChange={set('personalId')}
-          />
-          <div className="form__actions">
-            <button type="submit" className="button button--brand" disabled={busy}>
-              {t('register.identifySubmit')}
-            </button>
-          </div>
+          <FormActions busy={busy} submitLabel={t('register.identifySubmit')} />
         </form>
       )}
 
@@ -202,23 +132,15 @@ export function RegisterEmailPage() {
             <p className="form__lead">{t('register.noEmailOnRecord')}</p>
           )}
           {(choice === 'other' || !step.found.maskedEmail) && (
-            <Field
+            <EmailField
               label={t('register.newEmail')}
               hint={t('register.newEmailHint')}
-              error={emailError}
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
+              error={errors.email}
               value={otherEmail}
               onChange={(event) => setOtherEmail(event.target.value)}
             />
           )}
-          <div className="form__actions">
-            <button type="submit" className="button button--brand" disabled={busy}>
-              {t('register.sendCode')}
-            </button>
-          </div>
+          <FormActions busy={busy} submitLabel={t('register.sendCode')} />
         </form>
       )}
 

@@ -1,11 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { identity, safeNext } from '../api/api.js';
-import { isApiError } from '../api/client.js';
 import type { Locale } from '../api/identity.js';
 import { CodeStep } from '../forms/code-step.js';
-import { errorText } from '../forms/error-text.js';
-import { EMAIL_PATTERN, Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { EmailCodeRequestForm } from '../forms/email-code-request-form.js';
+import { FormAlert } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Link, navigate } from '../router/router.js';
@@ -27,37 +26,15 @@ export function SignInPage() {
   const { signedIn } = useSession();
   const [step, setStep] = useState<Step>({ kind: 'email' });
   const [email, setEmail] = useState('');
-  const [emailError, setEmailError] = useState<string>();
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
   const query = new URLSearchParams(window.location.search);
   const next = safeNext(query.get('next'), '/profile');
   const signedOut = query.get('signedOut') === '1';
   // Back from a first social sign-in: the registered email and its code link the social account.
   if (query.get('socialLink') === '1') return <SocialLinkStep />;
 
-  const start = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(undefined);
-    const value = email.trim();
-    if (!EMAIL_PATTERN.test(value)) {
-      setEmailError(value ? t('fields.emailInvalid') : t('fields.emailRequired'));
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setEmailError(undefined);
-    setBusy(true);
-    try {
-      const answer = await identity.emailStart(value, currentLocale(i18n.resolvedLanguage));
-      setStep({ kind: 'code', requestId: answer.requestId, email: value, sentAt: Date.now() });
-    } catch (error) {
-      const text = errorText(t, i18n.resolvedLanguage, error);
-      if (isApiError(error) && error.status === 400 && error.code === undefined) setEmailError(t('fields.emailInvalid'));
-      else setFormError(text);
-    } finally {
-      setBusy(false);
-    }
+  const start = async (value: string) => {
+    const answer = await identity.emailStart(value, currentLocale(i18n.resolvedLanguage));
+    setStep({ kind: 'code', requestId: answer.requestId, email: value, sentAt: Date.now() });
   };
 
   return (
@@ -67,28 +44,14 @@ export function SignInPage() {
         <>
           {signedOut && <FormAlert tone="success">{t('signIn.signedOut')}</FormAlert>}
           <p className="page__intro">{t('signIn.intro')}</p>
-          <form ref={form} className="form card" onSubmit={(event) => void start(event)} noValidate aria-labelledby="sign-in-email-title">
-            <h2 id="sign-in-email-title" className="card__title">
-              {t('signIn.emailTitle')}
-            </h2>
-            <FormAlert>{formError}</FormAlert>
-            <Field
-              label={t('fields.email')}
-              hint={t('signIn.emailHint')}
-              error={emailError}
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-            <div className="form__actions">
-              <button type="submit" className="button button--brand" disabled={busy}>
-                {t('signIn.sendCode')}
-              </button>
-            </div>
-          </form>
+          <EmailCodeRequestForm
+            titleId="sign-in-email-title"
+            title={t('signIn.emailTitle')}
+            hint={t('signIn.emailHint')}
+            email={email}
+            onEmailChange={setEmail}
+            send={start}
+          />
           <SocialSignInSection />
           <NetIdSignInSection />
           <section className="card" aria-labelledby="first-time-title">

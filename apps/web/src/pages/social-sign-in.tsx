@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client.js';
 import { social, socialErrorKey, type SocialPendingLink, type SocialProvider } from '../api/social.js';
 import { CodeStep } from '../forms/code-step.js';
 import { errorText } from '../forms/error-text.js';
-import { EMAIL_PATTERN, Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { EmailCodeRequestForm } from '../forms/email-code-request-form.js';
+import { FormAlert } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { navigate } from '../router/router.js';
 import { useSession } from '../session/session-context.js';
@@ -68,10 +68,6 @@ export function SocialLinkStep() {
   const { signedIn } = useSession();
   const [step, setStep] = useState<LinkStep>({ kind: 'loading' });
   const [email, setEmail] = useState('');
-  const [emailError, setEmailError] = useState<string>();
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
   const locale = currentLocale(i18n.resolvedLanguage);
 
   useEffect(() => {
@@ -89,27 +85,9 @@ export function SocialLinkStep() {
     };
   }, [t, i18n.resolvedLanguage]);
 
-  const sendCode = async (event: FormEvent) => {
-    event.preventDefault();
-    if (step.kind !== 'email') return;
-    setFormError(undefined);
-    const value = email.trim();
-    if (!EMAIL_PATTERN.test(value)) {
-      setEmailError(value ? t('fields.emailInvalid') : t('fields.emailRequired'));
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setEmailError(undefined);
-    setBusy(true);
-    try {
-      await social.linkStart(value, locale);
-      setStep({ kind: 'code', pending: step.pending, email: value, sentAt: Date.now() });
-    } catch (error) {
-      if (isApiError(error) && error.status === 400 && error.code === undefined) setEmailError(t('fields.emailInvalid'));
-      else setFormError(errorText(t, i18n.resolvedLanguage, error));
-    } finally {
-      setBusy(false);
-    }
+  const sendCode = async (pending: SocialPendingLink, value: string) => {
+    await social.linkStart(value, locale);
+    setStep({ kind: 'code', pending, email: value, sentAt: Date.now() });
   };
 
   const cancel = async () => {
@@ -139,37 +117,18 @@ export function SocialLinkStep() {
         </p>
       )}
       {step.kind === 'email' && (
-        <form
-          ref={form}
-          className="form card"
-          onSubmit={(event) => void sendCode(event)}
-          noValidate
-          aria-labelledby="social-link-email-title"
+        <EmailCodeRequestForm
+          titleId="social-link-email-title"
+          title={t('social.emailTitle')}
+          hint={t('social.emailHint')}
+          email={email}
+          onEmailChange={setEmail}
+          send={(value) => sendCode(step.pending, value)}
         >
-          <h2 id="social-link-email-title" className="card__title">
-            {t('social.emailTitle')}
-          </h2>
-          <FormAlert>{formError}</FormAlert>
-          <Field
-            label={t('fields.email')}
-            hint={t('social.emailHint')}
-            error={emailError}
-            type="email"
-            name="email"
-            autoComplete="email"
-            inputMode="email"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-          <div className="form__actions">
-            <button type="submit" className="button button--brand" disabled={busy}>
-              {t('signIn.sendCode')}
-            </button>
-            <button type="button" className="button button--quiet" onClick={() => void cancel()}>
-              {t('social.cancel')}
-            </button>
-          </div>
-        </form>
+          <button type="button" className="button button--quiet" onClick={() => void cancel()}>
+            {t('social.cancel')}
+          </button>
+        </EmailCodeRequestForm>
       )}
       {step.kind === 'code' && (
         <div className="card">

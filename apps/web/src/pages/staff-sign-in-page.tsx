@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { identity, safeNext } from '../api/api.js';
 import { isApiError } from '../api/client.js';
 import type { Session } from '../api/identity.js';
 import { CodeStep } from '../forms/code-step.js';
-import { errorText } from '../forms/error-text.js';
-import { EMAIL_PATTERN, Field, FormAlert, focusFirstInvalid } from '../forms/fields.js';
+import { EmailField, Field, FormActions, FormAlert, emailProblem } from '../forms/fields.js';
+import { useFormSubmit } from '../forms/use-form-submit.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Link, navigate } from '../router/router.js';
@@ -32,10 +32,7 @@ export function StaffSignInPage() {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<{ email?: string; password?: string }>({});
-  const [formError, setFormError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
+  const { form, errors, setErrors, busy, formError, submit, showError, errorTextOf, focusInvalid } = useFormSubmit<'email' | 'password'>();
   const query = new URLSearchParams(window.location.search);
   const next = query.get('next');
   const [methods, setMethods] = useState<MethodsState>({ kind: 'loading' });
@@ -52,31 +49,22 @@ export function StaffSignInPage() {
     };
   }, []);
 
-  const start = async (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(undefined);
+  const start = (event: FormEvent) => {
     const value = email.trim();
-    const found: { email?: string; password?: string } = {};
-    if (!EMAIL_PATTERN.test(value)) found.email = value ? t('fields.emailInvalid') : t('fields.emailRequired');
-    if (!password) found.password = t('staffSignIn.passwordRequired');
-    setErrors(found);
-    if (found.email || found.password) {
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
-      return;
-    }
-    setBusy(true);
-    try {
-      const answer = await identity.staffStart(value, password, currentLocale(i18n.resolvedLanguage));
-      setPassword('');
-      setStep({ kind: 'code', requestId: answer.requestId, email: value, sentAt: Date.now() });
-    } catch (error) {
-      const text = errorText(t, i18n.resolvedLanguage, error);
-      if (isApiError(error) && error.code === 'staff-credentials-wrong') setErrors({ password: text });
-      else setFormError(text);
-      if (isApiError(error) && error.code === 'staff-credentials-wrong') requestAnimationFrame(() => focusFirstInvalid(form.current));
-    } finally {
-      setBusy(false);
-    }
+    return submit(event, {
+      check: () => ({ email: emailProblem(t, value), password: password ? undefined : t('staffSignIn.passwordRequired') }),
+      send: async () => {
+        const answer = await identity.staffStart(value, password, currentLocale(i18n.resolvedLanguage));
+        setPassword('');
+        setStep({ kind: 'code', requestId: answer.requestId, email: value, sentAt: Date.now() });
+      },
+      fail: (error) => {
+        if (isApiError(error) && error.code === 'staff-credentials-wrong') {
+          setErrors({ password: errorTextOf(error) });
+          focusInvalid();
+        } else showError(error);
+      },
+    });
   };
 
   return (
@@ -105,13 +93,10 @@ export function StaffSignInPage() {
                 {view.oidcHref && <h2 className="card__title">{t('staffSignIn.passwordTitle')}</h2>}
                 <p className="form__lead">{t('staffSignIn.intro')}</p>
                 <FormAlert>{formError}</FormAlert>
-                <Field
+                <EmailField
                   label={t('fields.email')}
                   error={errors.email}
-                  type="email"
-                  name="email"
                   autoComplete="username"
-                  inputMode="email"
                   value={email}
                   onChange={(event) => setEmail(event.target.value)}
                 />
@@ -124,11 +109,7 @@ export function StaffSignInPage() {
                   value={password}
                   onChange={(event) => setPassword(event.target.value)}
                 />
-                <div className="form__actions">
-                  <button type="submit" className="button button--brand" disabled={busy}>
-                    {t('staffSignIn.submit')}
-                  </button>
-                </div>
+                <FormActions busy={busy} submitLabel={t('staffSignIn.submit')} />
               </form>
             )}
           </>

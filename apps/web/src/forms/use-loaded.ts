@@ -1,0 +1,34 @@
+import { useCallback, useEffect, useState } from 'react';
+import { isApiError } from '../api/client.js';
+
+/**
+ * Loads what a page shows when it opens, again whenever `fetch` or `describe` change (keep both stable with
+ * useCallback, with the language among their inputs), and on `reload`. A failure is worded by `describe`; a
+ * "sign in first" one is not shown, as the API client already sends the person to sign in.
+ */
+export function useLoaded<T>(fetch: (signal?: AbortSignal) => Promise<T>, describe: (error: unknown) => string) {
+  const [data, setData] = useState<T>();
+  const [loadError, setLoadError] = useState<string>();
+
+  const reload = useCallback(
+    async (signal?: AbortSignal) => {
+      setLoadError(undefined);
+      try {
+        setData(await fetch(signal));
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (isApiError(error) && error.signInRequired) return;
+        setLoadError(describe(error));
+      }
+    },
+    [fetch, describe],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void reload(controller.signal);
+    return () => controller.abort();
+  }, [reload]);
+
+  return { data, setData, loadError, reload };
+}
