@@ -10,6 +10,17 @@ export interface HttpSession {
 
 type Server = Parameters<typeof request.agent>[0];
 
+/** An unsafe request as the signed-in browser makes it: the session's cookies and its CSRF token, with the body if any. */
+export function send(session: HttpSession, method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object) {
+  const call = session.agent[method](url).set('X-CSRF-Token', session.csrf);
+  return body ? call.send(body) : call;
+}
+
+/** {@link send} with POST. */
+export function post(session: HttpSession, url: string, body?: object) {
+  return send(session, 'post', url, body);
+}
+
 export interface RegistryPerson {
   readonly surname: string;
   readonly givenName: string;

@@ -149,18 +149,7 @@ export async function startTestOidcProvider(options: { redirectUri: string }): P
       let url = new URL(authorizationUrl);
       for (let hop = 0; hop < 10; hop++) {
         if (url.href.startsWith(options.redirectUri)) return url;
-        const response = await fetch(url, {
-          redirect: 'manual',
-          headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
-        });
-        for (const line of response.headers.getSetCookie()) {
-          const [pair] = line.split(';');
-          const index = pair.indexOf('=');
-          const name = pair.slice(0, index).trim();
-          const value = pair.slice(index + 1).trim();
-          if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name);
-          else cookies.set(name, value);
-        }
+        const response = await fetchKeepingCookies(url, cookies);
         const location = response.headers.get('location');
         if (!location)
           throw new Error(`the provider answered ${response.status} without a redirect at ${url.pathname}: ${await response.text()}`);
@@ -175,4 +164,24 @@ export async function startTestOidcProvider(options: { redirectUri: string }): P
       });
     },
   };
+}
+
+/**
+ * One request of a browser going through the provider's redirects: sends the cookies kept so far (without following
+ * a redirect), then keeps the cookies the answer sets and drops those it clears.
+ */
+export async function fetchKeepingCookies(url: URL, cookies: Map<string, string>): Promise<Response> {
+  const response = await fetch(url, {
+    redirect: 'manual',
+    headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+  });
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const index = pair.indexOf('=');
+    const name = pair.slice(0, index).trim();
+    const value = pair.slice(index + 1).trim();
+    if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name);
+    else cookies.set(name, value);
+  }
+  return response;
 }

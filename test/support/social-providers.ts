@@ -1,4 +1,4 @@
-import { startTestOidcProvider, type TestOidcProvider } from './oidc-provider.js';
+import { fetchKeepingCookies, startTestOidcProvider, type TestOidcProvider } from './oidc-provider.js';
 
 /** The way back from a provider to the portal, as a browser would make it: a redirect (GET) or an auto-submitted form (form_post). */
 export type ProviderAnswer = { method: 'GET'; url: URL } | { method: 'POST'; url: URL; form: Record<string, string> };
@@ -28,18 +28,7 @@ async function followToPortal(authorizationUrl: string, redirectUri: string): Pr
   let url = new URL(authorizationUrl);
   for (let hop = 0; hop < 10; hop++) {
     if (url.href.startsWith(redirectUri)) return { method: 'GET', url };
-    const response = await fetch(url, {
-      redirect: 'manual',
-      headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name);
-      else cookies.set(name, value);
-    }
+    const response = await fetchKeepingCookies(url, cookies);
     const location = response.headers.get('location');
     if (location) {
       url = new URL(location, url);

@@ -85,8 +85,6 @@ export function uniqueGraduate(overrides: Partial<GraduateSeed> = {}): GraduateS
 
 /** Imports graduates with the built CLI (`registry:import`), as the AAO would. */
 export async function seedRegistry(web: WebPortal, graduates: ReadonlyArray<GraduateSeed & { studentNumber: string }>): Promise<void> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'campuspass-registry-'));
-  const file = path.join(directory, 'registry.csv');
   const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
   const rows = graduates.map((graduate) =>
     [
@@ -103,19 +101,10 @@ export async function seedRegistry(web: WebPortal, graduates: ReadonlyArray<Grad
       .map(quote)
       .join(','),
   );
-  await writeFile(
-    file,
-    ['student_number,surname,given_name,date_of_birth,programme,award,institution,graduation_year,email', ...rows].join('\n') + '\n',
+  await importRegistryCsv(
+    web,
+    ['student_number,surname,given_name,date_of_birth,programme,award,institution,graduation_year,email', ...rows].join('\n'),
   );
-  try {
-    const result = await runToExit('apps/portal/dist/cli.js', { DATABASE_URL: web.portal.database.url, APP_SECRET: web.appSecret }, [
-      'registry:import',
-      file,
-    ]);
-    if (result.code !== 0) throw new Error(`registry:import exited with ${result.code}:\n${result.output}`);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
 }
 
 /** Registers an alumnus's email through the API (identify → email → code from the SMTP server → verify). */

@@ -1,66 +1,38 @@
-import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import {
+  ALICE,
+  BOB,
+  completeContact,
+  portraitJpeg,
+  REGISTRY_ROWS,
+  seedRegistry,
+  uploadPhoto,
+} from '../../../../test/support/ecard-fixtures.js';
+import { registerAndSignIn, send, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { recipients, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { AAO_ADMIN, AUDITOR, createStaffAndSignIn, SECURITY_GUARD } from '../../../../test/support/staff-fixtures.js';
 import { AuditService } from '../admin/audit.service.js';
-import { StaffService } from '../admin/staff.service.js';
-import { RegistryService } from '../alumni/registry.service.js';
 
-const PASSWORD = 'correct horse battery staple';
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,MSc Information Systems,MSc,PolyU,2015',
-  '50000002B,Wong,Siu Ming,1988-01-02,,bob@example.com,BA Design,BA,HKCC,2010',
-].join('\n');
-const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'zh-Hant',
-  newsConsent: false,
-};
+// In Chinese: the rejection and revocation mails below are told apart by their Chinese subjects.
+const CONTACT = completeContact('zh-Hant');
 
-interface Session {
-  agent: TestAgent;
-  csrf: string;
-}
-
-async function portrait(seed: number): Promise<Buffer> {
-  const width = 900;
-  const height = 1200;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .withExifMerge({ IFD0: { Make: 'LeakyCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '22/1 18/1 3000/100' } })
-    .toBuffer();
-}
+/** Larger than the card and with camera and GPS EXIF: the portal must scale it to 600×800 and strip the metadata. */
+const portrait = (seed: number) =>
+  portraitJpeg(seed, {
+    width: 900,
+    height: 1200,
+    exif: { IFD0: { Make: 'LeakyCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '22/1 18/1 3000/100' } },
+  });
 
 describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed in)', () => {
   let portal: TestPortal;
   let smtp: TestSmtpServer;
-  const sessions: Record<string, Session> = {};
+  const sessions: Record<string, HttpSession> = {};
   const server = () => portal.app.getHttpServer();
 
-  const registerAndSignIn = (person: typeof ALICE): Promise<Session> => signInByRegistration(server(), smtp, person);
-
-  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
-
-  const send = (session: Session, method: 'post' | 'put' | 'delete', url: string, body?: object) => {
-    const call = session.agent[method](url).set('X-CSRF-Token', session.csrf);
-    return body ? call.send(body) : call;
-  };
-  const upload = (session: Session, content: Buffer, name = 'me.jpg') =>
-    session.agent.post('/api/ecard/photo').set('X-CSRF-Token', session.csrf).attach('photo', content, name);
   const count = async (table: string) =>
     Number((await portal.app.get(DataSource).query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number);
   const stored = async () => ({ ecards: await count('ecard'), photos: await count('ecard_photo') });
@@ -71,16 +43,13 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
     portal = await startTestPortal({ SMTP_URL: smtp.url }, { workers: true });
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
-    const staff = portal.app.get(StaffService);
-    await staff.create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
-    await staff.create({ email: 'auditor@example.edu', name: 'Al Auditor', role: 'auditor', password: PASSWORD });
-    await staff.create({ email: 'guard@example.edu', name: 'Gus Guard', role: 'security-staff', password: PASSWORD });
-    sessions.admin = await staffSignIn('admin@example.edu');
-    sessions.auditor = await staffSignIn('auditor@example.edu');
-    sessions.guard = await staffSignIn('guard@example.edu');
-    sessions.alice = await registerAndSignIn(ALICE);
-    sessions.bob = await registerAndSignIn(BOB);
+    // Both of Alice's awards: the card lists them.
+    await seedRegistry(portal, [REGISTRY_ROWS.aliceBsc, REGISTRY_ROWS.aliceMsc, REGISTRY_ROWS.bob]);
+    sessions.admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);
+    sessions.auditor = await createStaffAndSignIn(portal, smtp, AUDITOR);
+    sessions.guard = await createStaffAndSignIn(portal, smtp, SECURITY_GUARD);
+    sessions.alice = await registerAndSignIn(server(), smtp, ALICE);
+    sessions.bob = await registerAndSignIn(server(), smtp, BOB);
   });
 
   afterAll(async () => {
@@ -103,7 +72,7 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
       ],
     });
 
-    const refused = await upload(alice(), await portrait(1)).expect(400);
+    const refused = await uploadPhoto(alice(), await portrait(1)).expect(400);
     expect(refused.body).toMatchObject({
       code: 'contact-incomplete',
       message: expect.stringMatching(/^Please update your contact information first/),
@@ -144,7 +113,7 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
       ],
     ];
     for (const [content, name, status, code, message] of cases) {
-      const response = await upload(alice(), content, name);
+      const response = await uploadPhoto(alice(), content, name);
       expect({ name, status: response.status, code: response.body.code }).toEqual({ name, status, code });
       expect(response.body.message).toMatch(message);
     }
@@ -154,7 +123,7 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
   });
 
   it('activates the eCard at once with the photo; the card shows no personal ID and the photo has no metadata', async () => {
-    const response = await upload(alice(), await portrait(2)).expect(201);
+    const response = await uploadPhoto(alice(), await portrait(2)).expect(201);
     expect(response.body.activated).toBe(true);
     expect(response.body.ecard).toMatchObject({
       status: 'active',
@@ -227,7 +196,7 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
       photo: { status: 'rejected', rejectionReason: 'Your face is not visible in the photo' },
     });
 
-    const again = await upload(alice(), await portrait(3), 'again.png').expect(201);
+    const again = await uploadPhoto(alice(), await portrait(3), 'again.png').expect(201);
     expect(again.body).toMatchObject({ activated: false, ecard: { status: 'active', photo: { status: 'pending-review' } } });
     const [second] = (await admin().agent.get('/api/admin/ecard/reviews').expect(200)).body;
     expect(second).toMatchObject({ kind: 'new', ecardId: item.ecardId });
@@ -238,8 +207,8 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
   });
 
   it('sends a changed photo to review; a rejected change falls back to the approved photo; a superseded upload leaves the queue', async () => {
-    await upload(alice(), await portrait(4)).expect(201);
-    await upload(alice(), await portrait(5)).expect(201);
+    await uploadPhoto(alice(), await portrait(4)).expect(201);
+    await uploadPhoto(alice(), await portrait(5)).expect(201);
     const queue = (await admin().agent.get('/api/admin/ecard/reviews').expect(200)).body;
     expect(queue).toHaveLength(1);
     expect(queue[0]).toMatchObject({ kind: 'changed', previousThumbnail: expect.stringMatching(/^data:image\/jpeg;base64,/) });
@@ -285,7 +254,7 @@ describe('Alumni eCard (PostgreSQL, real HTTP app, alumni and AAO staff signed i
       revocationReason: 'Award withdrawn by the registry',
     });
     const photos = await count('ecard_photo');
-    const refused = await upload(alice(), await portrait(6)).expect(403);
+    const refused = await uploadPhoto(alice(), await portrait(6)).expect(403);
     expect(refused.body.code).toBe('ecard-revoked');
     expect(await count('ecard_photo')).toBe(photos);
 

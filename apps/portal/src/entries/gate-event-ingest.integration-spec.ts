@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { newGateKeyPair, type GateKeyPair } from '../../../../test/support/gate-client.js';
 import { addGateEvents, gateEvent, gateEventJob, signGateEvent, type GateEventJob } from '../../../../test/support/gate-events.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
+import { waitUntil } from '../../../../test/support/wait.js';
 import { JobQueue } from '../core/queue/job-queue.service.js';
 import { GatesService } from '../gates/gates.service.js';
 import { EntriesService } from './entries.service.js';
@@ -21,13 +22,8 @@ function shuffled<T>(items: readonly T[], seed = 42): T[] {
   return result;
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** How long the worker may take: a minute, for a burst of 500 events on a busy machine. */
+const WORKER_TIMEOUT_MS = 60_000;
 
 describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
   let portal: TestPortal;
@@ -63,13 +59,13 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
     const started = Date.now();
     // Completed jobs removed at once, so the re-sent ones below are new jobs: only the database dedupes them.
     await addGateEvents(queue, shuffled([...jobs, ...forged]), { removeOnComplete: true });
-    await waitUntil('500 events are stored', async () => (await entries.countForGate(gateId)) >= 500);
+    await waitUntil('500 events are stored', async () => (await entries.countForGate(gateId)) >= 500, WORKER_TIMEOUT_MS);
     const burstMs = Date.now() - started;
     await waitUntil('the 5 forged jobs failed', async () => (await queue.getFailedCount()) >= 5, 20_000);
 
     const resent: GateEventJob[] = shuffled(jobs, 7).slice(0, 100);
     await addGateEvents(queue, resent, { removeOnComplete: false });
-    await waitUntil('the 100 re-sent jobs completed', async () => (await queue.getCompletedCount()) >= 100);
+    await waitUntil('the 100 re-sent jobs completed', async () => (await queue.getCompletedCount()) >= 100, WORKER_TIMEOUT_MS);
     const completed = await queue.getCompleted(0, 200);
     expect(completed).toHaveLength(100);
     expect(completed.every((job) => (job.returnvalue as { stored: boolean }).stored === false)).toBe(true);
@@ -122,13 +118,13 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
     const gate = await gates.registerGate({ name: 'Stolen Gate', publicKey: keys.publicKey });
     const before = gateEventJob(gateEvent(gate.id, 1), gate.id, keys.privateKey);
     await addGateEvents(queue, [before]);
-    await waitUntil('the first event is stored', async () => (await entries.countForGate(gate.id)) === 1);
+    await waitUntil('the first event is stored', async () => (await entries.countForGate(gate.id)) === 1, WORKER_TIMEOUT_MS);
     await gates.revokeGate(gate.id, 'device stolen');
 
     // Within the key cache's lifetime, too: the flag comes from the gate row at insert time.
     const after = gateEventJob(gateEvent(gate.id, 2, { type: 'forced-passage', decision: null, pass: null }), gate.id, keys.privateKey);
     await addGateEvents(queue, [after]);
-    await waitUntil('the second event is stored', async () => (await entries.countForGate(gate.id)) === 2);
+    await waitUntil('the second event is stored', async () => (await entries.countForGate(gate.id)) === 2, WORKER_TIMEOUT_MS);
     const stored = await entries.eventsForGate(gate.id);
     expect(stored.map((event) => [event.sequence, event.flags])).toEqual([
       [1, []],
@@ -137,7 +133,11 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
 
     const original = gateEvent(gateId, 7000);
     await addGateEvents(queue, [gateEventJob(original, gateId, gateKeys.privateKey)], { removeOnComplete: true });
-    await waitUntil('the original is stored', async () => (await entries.eventsForGate(gateId)).some((event) => event.sequence === 7000));
+    await waitUntil(
+      'the original is stored',
+      async () => (await entries.eventsForGate(gateId)).some((event) => event.sequence === 7000),
+      WORKER_TIMEOUT_MS,
+    );
     const reused = { eventId: original.eventId, data: signGateEvent({ ...original, detail: 'changed' }, gateId, gateKeys.privateKey) };
     await addGateEvents(queue, [reused]);
     expect((await failedReason(original.eventId)).reason).toBe(
@@ -155,9 +155,13 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
     // The rogue gate signs an event of its own that reuses the real event's id, and it is ingested first.
     const squatter = gateEvent(rogue.id, 1, { eventId: real.eventId, detail: 'squatting' });
     await addGateEvents(queue, [gateEventJob(squatter, rogue.id, rogueKeys.privateKey)], { removeOnComplete: true });
-    await waitUntil("the rogue gate's event is stored", async () => (await entries.countForGate(rogue.id)) === 1);
+    await waitUntil("the rogue gate's event is stored", async () => (await entries.countForGate(rogue.id)) === 1, WORKER_TIMEOUT_MS);
     await addGateEvents(queue, [gateEventJob(real, gateId, gateKeys.privateKey)], { removeOnComplete: false });
-    await waitUntil('the real event is stored', async () => (await entries.eventsForGate(gateId)).some((event) => event.sequence === 8000));
+    await waitUntil(
+      'the real event is stored',
+      async () => (await entries.eventsForGate(gateId)).some((event) => event.sequence === 8000),
+      WORKER_TIMEOUT_MS,
+    );
     expect(await (await queue.getJob(real.eventId))?.getState()).toBe('completed');
     const rows = await portal.app
       .get(DataSource)
@@ -183,6 +187,10 @@ describe('Gate event ingestion (BullMQ worker, PostgreSQL, Redis)', () => {
     expect((await entries.eventsForGate(gateId)).some((stored) => stored.eventId === event.eventId)).toBe(false);
     // The same event under its own id is fine.
     await addGateEvents(queue, [gateEventJob(event, gateId, gateKeys.privateKey)]);
-    await waitUntil('the event is stored', async () => (await entries.eventsForGate(gateId)).some((stored) => stored.sequence === 8100));
+    await waitUntil(
+      'the event is stored',
+      async () => (await entries.eventsForGate(gateId)).some((stored) => stored.sequence === 8100),
+      WORKER_TIMEOUT_MS,
+    );
   });
 });

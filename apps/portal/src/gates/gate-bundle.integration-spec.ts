@@ -1,66 +1,31 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { verify } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { campusDayOf, campusDayToIsoDate, hexToBytes, KeySet, verifyPass } from '@campuspass/pass-token';
 import { createNodeVerifier } from '@campuspass/pass-token/node';
 import { gateBundleSchema, signedGateBundleSchema, type GateBundle } from '@campuspass/contracts';
 import sharp from 'sharp';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
+import { activateEcard, ALICE, BOB, ecardOf, guestPassPurpose, seedRegistry } from '../../../../test/support/ecard-fixtures.js';
+import { ed25519PublicKey } from '../../../../test/support/ed25519.js';
 import { newGateKeyPair, signGateRequest, type GateKeyPair } from '../../../../test/support/gate-client.js';
-import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import { post, registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { AAO_ADMIN, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
 import { AuditService } from '../admin/audit.service.js';
-import { StaffService } from '../admin/staff.service.js';
-import { RegistryService } from '../alumni/registry.service.js';
 import { Clock } from '../identity/clock.js';
 import { KeysService } from '../keys/keys.service.js';
 import { GatesRepository } from './gates.repository.js';
 import { GatesService } from './gates.service.js';
 
 const DAY_MS = 86_400_000;
-const PASSWORD = 'correct horse battery staple';
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-  '50000002B,Wong,Siu Ming,1988-01-02,,bob@example.com,BA Design,BA,HKCC,2010',
-].join('\n');
-const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
-// The fixed DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 raw key bytes.
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-interface Session {
-  agent: TestAgent;
-  csrf: string;
-}
 
 interface Fetched {
   status: number;
   etag: string | undefined;
   bundle?: GateBundle;
   body: Record<string, unknown>;
-}
-
-async function portrait(seed: number): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
 }
 
 describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => {
@@ -70,28 +35,16 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
   let gateId: string;
   /** The bundle public key, raw: all the verifier below is given. */
   let bundlePublicKey: Buffer;
-  const sessions: Record<string, Session> = {};
+  const sessions: Record<string, HttpSession> = {};
   const server = () => portal.app.getHttpServer();
   const today = () => campusDayOf(portal.app.get(Clock).now());
   const isoIn = (days: number) => campusDayToIsoDate(today() + days);
   const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
-  const post = (session: Session, url: string, body?: object) => {
-    const call = session.agent.post(url).set('X-CSRF-Token', session.csrf);
-    return body ? call.send(body) : call;
-  };
-  const ecardOf = async (email: string) =>
-    (
-      await query<Array<{ id: number; account_id: string }>>(
-        'SELECT e.id, e.account_id FROM ecard e JOIN alumni_account a ON a.id = e.account_id WHERE a.email = $1',
-        [email],
-      )
-    )[0]!;
-  const purpose = async (session: Session) => (await session.agent.get('/api/guest-passes/policy').expect(200)).body.purposes[0] as string;
 
   /** A gate's verifier: node:crypto with nothing but the pinned bundle public key, then the contract's schema. */
   function verifyBundle(body: unknown): GateBundle {
     const signed = signedGateBundleSchema.parse(body);
-    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, bundlePublicKey]), format: 'der', type: 'spki' });
+    const key = ed25519PublicKey(bundlePublicKey);
     expect(verify(null, Buffer.from(signed.payload, 'utf8'), key, Buffer.from(signed.signature, 'base64'))).toBe(true);
     return gateBundleSchema.parse(JSON.parse(signed.payload));
   }
@@ -119,25 +72,15 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
     portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
+    await seedRegistry(portal);
     await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
     const bundleKey = (await portal.app.get(KeysService).list()).find((key) => key.purpose === 'bundle' && key.status === 'active')!;
     bundlePublicKey = Buffer.from(bundleKey.publicKey, 'base64');
-    await portal.app.get(StaffService).create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
-    sessions.admin = await signInAsStaff(server(), smtp, 'admin@example.edu', PASSWORD);
-    sessions.alice = await signInByRegistration(server(), smtp, ALICE);
-    sessions.bob = await signInByRegistration(server(), smtp, BOB);
-    for (const [session, seed] of [
-      [sessions.alice, 1],
-      [sessions.bob, 2],
-    ] as const) {
-      await session.agent.put('/api/profile/contact').set('X-CSRF-Token', session.csrf).send(CONTACT).expect(200);
-      await session.agent
-        .post('/api/ecard/photo')
-        .set('X-CSRF-Token', session.csrf)
-        .attach('photo', await portrait(seed), 'me.jpg')
-        .expect(201);
-    }
+    sessions.admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);
+    sessions.alice = await registerAndSignIn(server(), smtp, ALICE);
+    sessions.bob = await registerAndSignIn(server(), smtp, BOB);
+    await activateEcard(sessions.alice, 1);
+    await activateEcard(sessions.bob, 2);
     gateKeys = newGateKeyPair();
     gateId = (await portal.app.get(GatesService).registerGate({ name: 'Main Entrance 1', publicKey: gateKeys.publicKey })).id;
   });
@@ -253,14 +196,17 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
     const bob = sessions.bob!;
     const alicePass = (await alice.agent.get('/api/passes/today').expect(200)).body;
     const guests = (
-      await post(alice, '/api/guest-passes', { date: isoIn(1), purpose: await purpose(alice), guests: ['Chan Tai Man'] }).expect(201)
+      await post(alice, '/api/guest-passes', { date: isoIn(1), purpose: await guestPassPurpose(alice), guests: ['Chan Tai Man'] }).expect(
+        201,
+      )
     ).body as Array<{ id: string; qrText: string }>;
-    const later = (await post(bob, '/api/guest-passes', { date: isoIn(2), purpose: await purpose(bob), guests: ['Day After'] }).expect(201))
-      .body as Array<{ id: string }>;
+    const later = (
+      await post(bob, '/api/guest-passes', { date: isoIn(2), purpose: await guestPassPurpose(bob), guests: ['Day After'] }).expect(201)
+    ).body as Array<{ id: string }>;
     // Yesterday: a guest pass issued and cancelled. Neither it nor its revocation matters to a gate today.
     const clock = jest.spyOn(portal.app.get(Clock), 'now').mockReturnValue(new Date(Date.now() - DAY_MS));
     const yesterday = (
-      await post(bob, '/api/guest-passes', { date: isoIn(0), purpose: await purpose(bob), guests: ['Gone Yesterday'] }).expect(201)
+      await post(bob, '/api/guest-passes', { date: isoIn(0), purpose: await guestPassPurpose(bob), guests: ['Gone Yesterday'] }).expect(201)
     ).body as Array<{ id: string }>;
     await post(bob, `/api/guest-passes/${yesterday[0]!.id}/cancel`).expect(200);
     clock.mockRestore();
@@ -289,7 +235,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
     expect(ids).toEqual(expect.arrayContaining([hex(alicePass.passId), hex(guests[0]!.id)]));
     expect(ids).not.toContain(hex(later[0]!.id));
     expect(ids).not.toContain(hex(yesterday[0]!.id));
-    const aliceEcard = await ecardOf('alice@example.com');
+    const aliceEcard = await ecardOf(portal, 'alice@example.com');
     const aliceEntry = bundle.passes.find((pass) => pass.passId === hex(alicePass.passId))!;
     expect(aliceEntry).toMatchObject({
       kind: 'alumni-day',
@@ -353,7 +299,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
     const created = (
       await post(sessions.bob!, '/api/guest-passes', {
         date: isoIn(0),
-        purpose: await purpose(sessions.bob!),
+        purpose: await guestPassPurpose(sessions.bob!),
         guests: ['Lee Siu Lung'],
       }).expect(201)
     ).body as Array<{ id: string }>;
@@ -367,7 +313,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
         passId: created[0]!.id.replaceAll('-', ''),
         kind: 'guest',
         campusDay: today(),
-        ecardId: (await ecardOf('bob@example.com')).id,
+        ecardId: (await ecardOf(portal, 'bob@example.com')).id,
         guestIndex: 1,
         displayName: 'Lee Siu Lung',
         hostName: 'Wong Siu Ming',
@@ -379,7 +325,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
 
   it("puts a revoked eCard's passes in the next delta's revocations once, and out of the full bundle's passes", async () => {
     const alicePass = (await sessions.alice!.agent.get('/api/passes/today').expect(200)).body;
-    const { id: ecardId } = await ecardOf('alice@example.com');
+    const { id: ecardId } = await ecardOf(portal, 'alice@example.com');
     const before = (await fetchBundle()).bundle!;
     await post(sessions.admin!, `/api/admin/ecards/${ecardId}/revoke`, { reason: 'Card reported stolen' }).expect(200);
 
@@ -435,7 +381,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
     expect(await version()).toBe(before);
     const issued = await post(sessions.bob!, '/api/guest-passes', {
       date: isoIn(1),
-      purpose: await purpose(sessions.bob!),
+      purpose: await guestPassPurpose(sessions.bob!),
       guests: ['Ho Ka Yan'],
     });
     expect({ status: issued.status, refusal: issued.status === 201 ? null : issued.body }).toEqual({ status: 201, refusal: null });
@@ -455,7 +401,7 @@ describe('Gate bundle (PostgreSQL, real HTTP app, signed gate requests)', () => 
   });
 
   it('loses no pass to a gate polling deltas while transactions issue passes concurrently and commit slowly', async () => {
-    const { id: ecardId } = await ecardOf('bob@example.com');
+    const { id: ecardId } = await ecardOf(portal, 'bob@example.com');
     const start = (await fetchBundle()).bundle!;
     const held = new Set(start.passes.map((pass) => pass.passId));
     let version = start.version;

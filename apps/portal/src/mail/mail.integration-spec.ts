@@ -7,6 +7,7 @@ import { freePort } from '../../../../test/support/free-port.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { createTestRedis, type TestRedis } from '../../../../test/support/redis.js';
 import { extractCode, recipients, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { waitFor } from '../../../../test/support/wait.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { AppConfigModule } from '../config/app-config.module.js';
 import { JobQueue } from '../core/queue/job-queue.service.js';
@@ -25,16 +26,6 @@ async function startMailContext(env: NodeJS.ProcessEnv, workers: boolean): Promi
   }).compile();
   moduleRef.useLogger(false);
   return moduleRef.init();
-}
-
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('MailService through the mail queue and worker (real Redis, real SMTP)', () => {

@@ -1,42 +1,17 @@
-import { Readable } from 'node:stream';
 import { jest } from '@jest/globals';
 import { campusDayOf, campusDayToIsoDate, decodePass } from '@campuspass/pass-token';
-import sharp from 'sharp';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import { activateEcard, ALICE, BOB, ecardOf, guestPassPurpose, seedRegistry } from '../../../../test/support/ecard-fixtures.js';
+import { post, registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { AAO_ADMIN, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
 import { AuditService } from '../admin/audit.service.js';
-import { StaffService } from '../admin/staff.service.js';
-import { RegistryService } from '../alumni/registry.service.js';
 import { Clock } from '../identity/clock.js';
 import { RateLimitService } from '../identity/rate-limit.service.js';
 import { KeysService } from '../keys/keys.service.js';
 import { PASSES_RATE_LIMITS } from './passes.service.js';
-
-const PASSWORD = 'correct horse battery staple';
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-  '50000002B,Wong,Siu Ming,1988-01-02,,bob@example.com,BA Design,BA,HKCC,2010',
-].join('\n');
-const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
-
-interface Session {
-  agent: TestAgent;
-  csrf: string;
-}
 
 interface GuestView {
   id: string;
@@ -44,30 +19,16 @@ interface GuestView {
   share: { link: string };
 }
 
-async function portrait(seed: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(600 * 800 * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width: 600, height: 800, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
-}
-
 describe('Passes: eCard revocation atomicity, rate limits, single-entry guest passes (PostgreSQL, real HTTP app)', () => {
   let portal: TestPortal;
   let smtp: TestSmtpServer;
-  const sessions: Record<string, Session> = {};
+  const sessions: Record<string, HttpSession> = {};
   const server = () => portal.app.getHttpServer();
   const today = () => campusDayOf(Date.now());
   const isoIn = (days: number) => campusDayToIsoDate(today() + days);
   const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
-  const post = (session: Session, url: string, body?: object) => {
-    const call = session.agent.post(url).set('X-CSRF-Token', session.csrf);
-    return body ? call.send(body) : call;
-  };
-  const purpose = async (session: Session) => (await session.agent.get('/api/guest-passes/policy').expect(200)).body.purposes[0] as string;
-  const createGuests = async (session: Session, days: number, guests: string[]) =>
-    (await post(session, '/api/guest-passes', { date: isoIn(days), purpose: await purpose(session), guests }).expect(201))
+  const createGuests = async (session: HttpSession, days: number, guests: string[]) =>
+    (await post(session, '/api/guest-passes', { date: isoIn(days), purpose: await guestPassPurpose(session), guests }).expect(201))
       .body as GuestView[];
   /** Fixed clock: a rate-limit window cannot end in the middle of a test. */
   const freezeClock = () => jest.spyOn(portal.app.get(Clock), 'now').mockReturnValue(new Date());
@@ -75,23 +36,13 @@ describe('Passes: eCard revocation atomicity, rate limits, single-entry guest pa
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
     portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
+    await seedRegistry(portal);
     await portal.app.get(KeysService).rotate({ now: new Date() });
-    await portal.app.get(StaffService).create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
-    sessions.admin = await signInAsStaff(server(), smtp, 'admin@example.edu', PASSWORD);
-    sessions.alice = await signInByRegistration(server(), smtp, ALICE);
-    sessions.bob = await signInByRegistration(server(), smtp, BOB);
-    for (const [session, seed] of [
-      [sessions.alice, 1],
-      [sessions.bob, 2],
-    ] as const) {
-      await session.agent.put('/api/profile/contact').set('X-CSRF-Token', session.csrf).send(CONTACT).expect(200);
-      await session.agent
-        .post('/api/ecard/photo')
-        .set('X-CSRF-Token', session.csrf)
-        .attach('photo', await portrait(seed), 'me.jpg')
-        .expect(201);
-    }
+    sessions.admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);
+    sessions.alice = await registerAndSignIn(server(), smtp, ALICE);
+    sessions.bob = await registerAndSignIn(server(), smtp, BOB);
+    await activateEcard(sessions.alice, 1);
+    await activateEcard(sessions.bob, 2);
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -178,9 +129,7 @@ describe('Passes: eCard revocation atomicity, rate limits, single-entry guest pa
   it('revokes an eCard and its passes in one transaction: a failing pass update leaves the card active', async () => {
     const alice = sessions.alice!;
     const dayPass = (await alice.agent.get('/api/passes/today').expect(200)).body;
-    const [{ id: ecardId }] = await query<Array<{ id: number }>>(
-      `SELECT e.id FROM ecard e JOIN alumni_account a ON a.id = e.account_id WHERE a.email = 'alice@example.com'`,
-    );
+    const { id: ecardId } = await ecardOf(portal, ALICE.email);
     await query(`CREATE FUNCTION test_fail_pass_revoke() RETURNS trigger LANGUAGE plpgsql AS $$
                  BEGIN RAISE EXCEPTION 'injected failure while revoking passes'; END $$`);
     await query(`CREATE TRIGGER test_fail_pass_revoke BEFORE UPDATE ON pass FOR EACH ROW

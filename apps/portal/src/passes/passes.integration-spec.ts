@@ -1,17 +1,16 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { verify } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { bytesToHex, campusDayOf, campusDayStart, campusDayToIsoDate, decodeBase45, decodePass, QR_PREFIX } from '@campuspass/pass-token';
 import sharp from 'sharp';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import { activateEcard, ALICE, BOB, ecardOf, seedRegistry } from '../../../../test/support/ecard-fixtures.js';
+import { ed25519PublicKey } from '../../../../test/support/ed25519.js';
+import { post, registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { AAO_ADMIN, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
 import { AuditService } from '../admin/audit.service.js';
-import { StaffService } from '../admin/staff.service.js';
-import { RegistryService } from '../alumni/registry.service.js';
 import { Clock } from '../identity/clock.js';
 import { KeysService } from '../keys/keys.service.js';
 import { GUEST_PASS_QR_CID } from '../mail/mail-templates.js';
@@ -19,24 +18,6 @@ import { PassesService } from './passes.service.js';
 import { renderQrSvg } from './pass-presentation.js';
 
 const DAY_MS = 86_400_000;
-const PASSWORD = 'correct horse battery staple';
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,陳,大文,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-  '50000002B,Wong,Siu Ming,1988-01-02,,bob@example.com,BA Design,BA,HKCC,2010',
-].join('\n');
-const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
-// The fixed DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 raw key bytes.
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 interface GuestView {
   id: string;
@@ -49,58 +30,17 @@ interface GuestView {
   share: { link: string; whatsappUrl: string };
 }
 
-interface Session {
-  agent: TestAgent;
-  csrf: string;
-}
-
-async function portrait(seed: number): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
-}
-
 describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', () => {
   let portal: TestPortal;
   let smtp: TestSmtpServer;
-  const sessions: Record<string, Session> = {};
+  const sessions: Record<string, HttpSession> = {};
   const server = () => portal.app.getHttpServer();
   const alice = () => sessions.alice!;
   const bob = () => sessions.bob!;
   const today = () => campusDayOf(Date.now());
   const isoIn = (days: number) => campusDayToIsoDate(today() + days);
-
-  const registerAndSignIn = (person: typeof ALICE): Promise<Session> => signInByRegistration(server(), smtp, person);
-
-  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
-
-  async function activateEcard(session: Session, seed: number): Promise<void> {
-    await session.agent.put('/api/profile/contact').set('X-CSRF-Token', session.csrf).send(CONTACT).expect(200);
-    await session.agent
-      .post('/api/ecard/photo')
-      .set('X-CSRF-Token', session.csrf)
-      .attach('photo', await portrait(seed), 'me.jpg')
-      .expect(201);
-  }
-
-  const post = (session: Session, url: string, body?: object) => {
-    const call = session.agent.post(url).set('X-CSRF-Token', session.csrf);
-    return body ? call.send(body) : call;
-  };
   const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
   const passCount = async () => (await query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM pass'))[0]!.n;
-  const ecardOf = async (email: string) =>
-    (
-      await query<Array<{ id: number; account_id: string }>>(
-        'SELECT e.id, e.account_id FROM ecard e JOIN alumni_account a ON a.id = e.account_id WHERE a.email = $1',
-        [email],
-      )
-    )[0]!;
 
   /** Verifies the QR text with node:crypto alone against the keys the portal publishes to gates. */
   async function verifiesWithPublishedKey(qrText: string): Promise<boolean> {
@@ -110,26 +50,18 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
     const signature = bytes.subarray(bytes.length - 64);
     const keys = await portal.app.get(KeysService).publishedKeys(today());
     expect(keys.length).toBeGreaterThan(0);
-    return keys.some((key) =>
-      verify(
-        null,
-        message,
-        createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.publicKey]), format: 'der', type: 'spki' }),
-        signature,
-      ),
-    );
+    return keys.some((key) => verify(null, message, ed25519PublicKey(key.publicKey), signature));
   }
 
   beforeAll(async () => {
     smtp = await startTestSmtpServer();
     portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
+    await seedRegistry(portal);
     // Keys valid from three days ago, so the campus-day edge test may sign for yesterday.
     await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
-    await portal.app.get(StaffService).create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
-    sessions.admin = await staffSignIn('admin@example.edu');
-    sessions.alice = await registerAndSignIn(ALICE);
-    sessions.bob = await registerAndSignIn(BOB);
+    sessions.admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);
+    sessions.alice = await registerAndSignIn(server(), smtp, ALICE);
+    sessions.bob = await registerAndSignIn(server(), smtp, BOB);
     await activateEcard(alice(), 1);
   });
 
@@ -156,7 +88,7 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
     expect(await passCount()).toBe(1);
 
     const pass = responses[0]!.body;
-    const ecard = await ecardOf('alice@example.com');
+    const ecard = await ecardOf(portal, 'alice@example.com');
     expect(pass).toMatchObject({
       campusDay: today(),
       date: campusDayToIsoDate(today()),
@@ -190,7 +122,7 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
   it('changes the day pass exactly at Hong Kong midnight (15:59:59.999Z vs 16:00:00Z)', async () => {
     const midnight = campusDayStart(today()); // 16:00:00.000Z of the previous UTC date
     expect(midnight.toISOString()).toMatch(/T16:00:00\.000Z$/);
-    const { account_id: accountId } = await ecardOf('bob@example.com');
+    const { account_id: accountId } = await ecardOf(portal, 'bob@example.com');
     const clock = jest.spyOn(portal.app.get(Clock), 'now');
     const passes = portal.app.get(PassesService);
 
@@ -217,7 +149,7 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
 
     const created = await post(alice(), '/api/guest-passes', { date: isoIn(1), purpose, guests: ['Chan Tai Man', ' 李小龍 '] }).expect(201);
     expect(created.body).toHaveLength(2);
-    const ecard = await ecardOf('alice@example.com');
+    const ecard = await ecardOf(portal, 'alice@example.com');
     for (const [index, pass] of (created.body as GuestView[]).entries()) {
       expect(pass).toMatchObject({
         guestName: ['Chan Tai Man', '李小龍'][index],
@@ -339,7 +271,11 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
     expect(after.body).toMatchObject({ guestName: 'Chan Tai Man', status: 'cancelled' });
     expect(after.body.qrSvg).toBeUndefined();
     const revocations = await portal.app.get(PassesService).unexpiredRevocations(today());
-    expect(revocations).toContainEqual({ passId: first!.id, ecardId: (await ecardOf('alice@example.com')).id, campusDay: today() + 1 });
+    expect(revocations).toContainEqual({
+      passId: first!.id,
+      ecardId: (await ecardOf(portal, 'alice@example.com')).id,
+      campusDay: today() + 1,
+    });
 
     // Two days later the other guest's pass has expired: the page says so and shows no code.
     const secondToken = (second!.share.link as string).split('/g/')[1]!;
@@ -359,7 +295,7 @@ describe('Campus access passes (PostgreSQL, real HTTP app, alumni signed in)', (
         guests: ['Ho Ka Yan'],
       }).expect(201)
     ).body as GuestView[];
-    const { id: ecardId } = await ecardOf('alice@example.com');
+    const { id: ecardId } = await ecardOf(portal, 'alice@example.com');
     const bobsPass = (await bob().agent.get('/api/passes/today').expect(200)).body;
 
     await post(sessions.admin!, `/api/admin/ecards/${ecardId}/revoke`, { reason: 'Not a graduate' }).expect(200);

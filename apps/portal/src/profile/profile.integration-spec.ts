@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn as signInByRegistration, staffSignIn as signInAsStaff } from '../../../../test/support/http-sessions.js';
+import { registerAndSignIn, send, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
-import { StaffService } from '../admin/staff.service.js';
+import { AAO_ADMIN, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
 import { RegistryService } from '../alumni/registry.service.js';
 import { currentYear, currentYearMonth } from './dto/profile-validators.js';
 
@@ -17,12 +16,6 @@ const CSV = [
 ].join('\n');
 const ALICE = { surname: '陳', givenName: '大文', dateOfBirth: '1990-05-17', email: 'alice@old.example.com' };
 const BOB = { surname: 'Wong', givenName: 'Siu Ming', dateOfBirth: '1988-01-02', email: 'bob@old.example.com' };
-const PASSWORD = 'correct horse battery staple';
-
-interface Session {
-  agent: TestAgent;
-  csrf: string;
-}
 
 const CONTACT = {
   version: 0,
@@ -39,19 +32,11 @@ const ACHIEVEMENT = { title: 'Young Engineer Award', year: 2020, description: 'L
 describe('My Profile (PostgreSQL, real HTTP app, signed-in alumni)', () => {
   let portal: TestPortal;
   let smtp: TestSmtpServer;
-  let alice: Session;
-  let bob: Session;
+  let alice: HttpSession;
+  let bob: HttpSession;
   const server = () => portal.app.getHttpServer();
 
-  const registerAndSignIn = (person: typeof ALICE): Promise<Session> => signInByRegistration(server(), smtp, person);
-
-  const staffSignIn = (email: string): Promise<Session> => signInAsStaff(server(), smtp, email, PASSWORD);
-
-  const send = (session: Session, method: 'post' | 'put' | 'delete', url: string, body?: object) => {
-    const call = session.agent[method](url).set('X-CSRF-Token', session.csrf);
-    return body ? call.send(body) : call;
-  };
-  const profileOf = async (session: Session) => (await session.agent.get('/api/profile').expect(200)).body;
+  const profileOf = async (session: HttpSession) => (await session.agent.get('/api/profile').expect(200)).body;
   const rowCount = async (table: string) =>
     Number((await portal.app.get(DataSource).query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number);
 
@@ -59,9 +44,8 @@ describe('My Profile (PostgreSQL, real HTTP app, signed-in alumni)', () => {
     smtp = await startTestSmtpServer();
     portal = await startTestPortal({ SMTP_URL: smtp.url }, { workers: true });
     await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
-    await portal.app.get(StaffService).create({ email: 'admin@example.edu', name: 'Ada Admin', role: 'aao-admin', password: PASSWORD });
-    alice = await registerAndSignIn(ALICE);
-    bob = await registerAndSignIn(BOB);
+    alice = await registerAndSignIn(server(), smtp, ALICE);
+    bob = await registerAndSignIn(server(), smtp, BOB);
   });
 
   afterAll(async () => {
@@ -323,7 +307,7 @@ describe('My Profile (PostgreSQL, real HTTP app, signed-in alumni)', () => {
     await request(server()).put('/api/profile/contact').send(CONTACT).expect(401);
     await request(server()).post('/api/profile/career').send(CAREER).expect(401);
 
-    const admin = await staffSignIn('admin@example.edu');
+    const admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);
     const refused = await admin.agent.get('/api/profile').expect(403);
     expect(refused.body).toMatchObject({ code: 'role-refused' });
     await send(admin, 'put', '/api/profile/contact', CONTACT).expect(403);
