@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GATE_CONFIG_ENV_VAR } from '../config/load-gate-config.js';
@@ -121,5 +121,36 @@ describe('runGateAgentCli usage', () => {
     const { exitCode, stderr } = await run(argv);
     expect(exitCode).toBe(GateAgentExitCode.Usage);
     expect(stderr).toMatch(/^error: /);
+  });
+});
+
+describe('runGateAgentCli --enroll', () => {
+  it('refuses a malformed code before contacting the portal (exit 77) and makes no key', async () => {
+    const path = join(directory, 'gate.yaml');
+    const dataDir = join(directory, 'data');
+    await writeFile(path, `portal:\n  url: http://127.0.0.1:9\nstorage:\n  dataDir: ${dataDir}\n`);
+    const { exitCode, stdout, stderr } = await run(['--config', path, '--enroll', 'not-a-code']);
+    expect(exitCode).toBe(77);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/enrollmentCode: an enrollment code looks like K7P2-9QXM-4TRD/);
+  });
+
+  it('says the portal cannot be reached (exit 69) and refuses an identity file others can read (exit 74)', async () => {
+    const path = join(directory, 'gate.yaml');
+    const dataDir = join(directory, 'data');
+    await writeFile(path, `portal:\n  url: http://127.0.0.1:9\n  requestTimeoutMs: 1000\nstorage:\n  dataDir: ${dataDir}\n`);
+    const unreachable = await run(['--config', path, '--enroll', 'K7P2-9QXM-4TRD']);
+    expect(unreachable.exitCode).toBe(69);
+    expect(unreachable.stderr).toMatch(/cannot reach the portal at http:\/\/127\.0\.0\.1:9/);
+    await chmod(join(dataDir, 'identity.json'), 0o644);
+    const loose = await run(['--config', path, '--enroll', 'K7P2-9QXM-4TRD']);
+    expect(loose.exitCode).toBe(74);
+    expect(loose.stderr).toContain(`chmod 600 ${join(dataDir, 'identity.json')}`);
+  });
+
+  it('reports a bad config file with exit 78', async () => {
+    const { exitCode, stderr } = await run(['--config', 'absent.yaml', '--enroll', 'K7P2-9QXM-4TRD']);
+    expect(exitCode).toBe(GateAgentExitCode.Config);
+    expect(stderr).toContain('Gate config file not found');
   });
 });

@@ -3,6 +3,9 @@ import { pino } from 'pino';
 import { isGateConfigError } from '../config/gate-config.error.js';
 import { DEFAULT_GATE_CONFIG_PATH, GATE_CONFIG_ENV_VAR, loadGateConfig, resolveGateConfigPath } from '../config/load-gate-config.js';
 import { summarizeGateConfig } from '../config/summarize-gate-config.js';
+import { runEnrollCommand } from '../sync/enroll-command.js';
+import { runGateAgent } from '../agent/run-gate-agent.js';
+import { runScanCommand } from './scan-command.js';
 
 /** Exit codes from sysexits(3), so systemd units and scripts can tell a usage mistake from a bad config file. */
 export enum GateAgentExitCode {
@@ -25,14 +28,16 @@ export interface GateAgentCliContext {
 interface CliOptions {
   config?: string;
   checkConfig?: boolean;
+  enroll?: string;
 }
 
 function buildProgram(context: GateAgentCliContext): Command {
   return new Command()
     .name('gate-agent')
-    .description('CampusPass gate agent. This build validates the gate configuration (--check-config).')
+    .description('CampusPass gate agent: runs the gate (scans, turnstile, guard page, sync) until SIGTERM.')
     .option('--config <file>', `gate configuration file (default: $${GATE_CONFIG_ENV_VAR}, else ${DEFAULT_GATE_CONFIG_PATH})`)
     .option('--check-config', 'validate the configuration, log a summary and exit')
+    .option('--enroll <code>', 'enroll this gate with the one-time code from the portal (makes the identity key), then exit')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -44,6 +49,8 @@ function buildProgram(context: GateAgentCliContext): Command {
 
 /** Runs the gate agent command line; returns the process exit code instead of exiting, so it can be tested. */
 export async function runGateAgentCli(argv: readonly string[], context: GateAgentCliContext): Promise<GateAgentExitCode> {
+  // `gate-agent scan <image> --bundle <file>`: one image decided at a desk (scan-command.ts, its own exit codes).
+  if (argv[0] === 'scan') return (await runScanCommand(argv.slice(1), context)) as number as GateAgentExitCode;
   const program = buildProgram(context);
   try {
     program.parse([...argv], { from: 'user' });
@@ -56,12 +63,26 @@ export async function runGateAgentCli(argv: readonly string[], context: GateAgen
   }
 
   const options = program.opts<CliOptions>();
+  if (options.enroll !== undefined) {
+    const enrollConfigPath = resolveGateConfigPath(options.config, context.env, context.cwd);
+    try {
+      return (await runEnrollCommand(await loadGateConfig(enrollConfigPath), options.enroll, context)) as number as GateAgentExitCode;
+    } catch (error) {
+      if (!isGateConfigError(error)) throw error;
+      context.stderr.write(`${error.message}\n`);
+      return GateAgentExitCode.Config;
+    }
+  }
   if (!options.checkConfig) {
-    context.stderr.write(
-      'error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n\n',
-    );
-    context.stderr.write(program.helpInformation());
-    return GateAgentExitCode.Usage;
+    // No other action: run the agent (until SIGTERM/SIGINT).
+    const runConfigPath = resolveGateConfigPath(options.config, context.env, context.cwd);
+    try {
+      return (await runGateAgent(await loadGateConfig(runConfigPath), context)) as number as GateAgentExitCode;
+    } catch (error) {
+      if (!isGateConfigError(error)) throw error;
+      context.stderr.write(`${error.message}\n`);
+      return GateAgentExitCode.Config;
+    }
   }
 
   const configPath = resolveGateConfigPath(options.config, context.env, context.cwd);

@@ -1,0 +1,299 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { campusDayOf, campusDayToIsoDate } from '@campuspass/pass-token';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
+import { DataSource } from 'typeorm';
+import { registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
+import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
+import { RegistryService } from '../../../portal/src/alumni/registry.service.js';
+import { GateAdminService } from '../../../portal/src/gates/gate-admin.service.js';
+import { KeysService } from '../../../portal/src/keys/keys.service.js';
+import { SimulatedNtpStatus } from '../clock/simulated-ntp-status.adapter.js';
+import { gateConfigSchema } from '../config/gate-config.schema.js';
+import type { SimulatedPassageSensor } from '../hardware/simulated/simulated-passage-sensor.adapter.js';
+import type { SimulatedRelay } from '../hardware/simulated/simulated-relay.adapter.js';
+import { silentSyncLog } from '../sync/sync-log.js';
+import { GateAgent } from './gate-agent.js';
+import type { PassageView, ScanView } from './gate-agent.types.js';
+
+const DAY_MS = 86_400_000;
+const CSV = [
+  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
+  '50000001A,Chan,Tai Man,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
+].join('\n');
+const ALICE = { surname: 'Chan', givenName: 'Tai Man', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
+const CONTACT = {
+  version: 0,
+  additionalEmails: [],
+  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
+  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
+  preferredLanguage: 'en',
+  newsConsent: false,
+};
+
+async function portrait(): Promise<Buffer> {
+  const width = 600;
+  const height = 800;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let index = 0; index < pixels.length; index++) pixels[index] = (index * 2654435761) >>> 24;
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .blur(3)
+    .jpeg()
+    .toBuffer();
+}
+
+/** What a camera would see: the pass's QR code (as the portal issued it) on a 640×480 white frame. */
+async function qrFrame(qrText: string): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(qrText, { type: 'png', width: 400, margin: 2, errorCorrectionLevel: 'M' });
+  return sharp({ create: { width: 640, height: 480, channels: 3, background: '#ffffff' } })
+    .composite([{ input: qr, left: 120, top: 40 }])
+    .png()
+    .toBuffer();
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface GateEventRow {
+  event_id: string;
+  type: string;
+  decision: string | null;
+  reason: string | null;
+  pass_id: string | null;
+  passage: string | null;
+  scan_event_id: string | null;
+}
+
+describe('Gate agent, whole, in one process: simulated hardware, file frames, real portal', () => {
+  let portal: TestPortal;
+  let smtp: TestSmtpServer;
+  let alice: HttpSession;
+  let baseUrl: string;
+  let dataDir: string;
+  let framesDir: string;
+  let agent: GateAgent;
+  let dayPassQr: string;
+  let dayPassId: string;
+  const scans: ScanView[] = [];
+  const passages: PassageView[] = [];
+  let frameNumber = 0;
+  const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
+  const relay = () => agent.hardware.relay as SimulatedRelay;
+  const pulses = () => relay().switches.filter((entry) => entry.on).length;
+  const portalEvents = (gateId: string) =>
+    query<GateEventRow[]>(
+      `SELECT event_id, type, decision, reason, replace(pass_id::text, '-', '') AS pass_id, passage, scan_event_id
+         FROM gate_event WHERE gate_id = $1 ORDER BY sequence`,
+      [gateId],
+    );
+
+  /** Drops a frame into the watched directory, as the demo's "drop a screenshot here" does. */
+  async function dropFrame(png: Buffer): Promise<void> {
+    frameNumber += 1;
+    await writeFile(join(framesDir, `frame-${String(frameNumber).padStart(4, '0')}.png`), png);
+  }
+
+  async function guestPasses(names: string[]): Promise<Array<{ id: string; qrText: string }>> {
+    const purpose = ((await alice.agent.get('/api/guest-passes/policy').expect(200)).body as { purposes: string[] }).purposes[0];
+    const response = await alice.agent
+      .post('/api/guest-passes')
+      .set('X-CSRF-Token', alice.csrf)
+      .send({ date: campusDayToIsoDate(campusDayOf(Date.now())), purpose, guests: names })
+      .expect(201);
+    return response.body as Array<{ id: string; qrText: string }>;
+  }
+
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+    portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
+    await portal.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(portal.app.getHttpServer().address() as AddressInfo).port}`;
+    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
+    await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
+    alice = await registerAndSignIn(portal.app.getHttpServer(), smtp, ALICE);
+    await alice.agent.put('/api/profile/contact').set('X-CSRF-Token', alice.csrf).send(CONTACT).expect(200);
+    await alice.agent
+      .post('/api/ecard/photo')
+      .set('X-CSRF-Token', alice.csrf)
+      .attach('photo', await portrait(), 'me.jpg')
+      .expect(201);
+    const dayPass = (await alice.agent.get('/api/passes/today').expect(200)).body as { passId: string; qrText: string };
+    dayPassQr = dayPass.qrText;
+    dayPassId = dayPass.passId.replaceAll('-', '');
+
+    dataDir = await mkdtemp(join(tmpdir(), 'gate-agent-'));
+    framesDir = join(dataDir, 'frames');
+    await mkdir(framesDir);
+    const { code } = await portal.app.get(GateAdminService).createGate('Integration gate');
+    const config = gateConfigSchema.parse({
+      portal: { url: baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
+      storage: { dataDir },
+      input: { type: 'file', path: framesDir },
+      decoder: { engine: 'zxing-wasm' },
+      scan: { repeatHoldMs: 3000 },
+      relay: { type: 'simulated', pulseMs: 200 },
+      passageSensor: { type: 'simulated', passAfterMs: 300, timeoutMs: 3000 },
+      indicator: { type: 'simulated' },
+      clock: { trustNtp: false },
+      sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
+    });
+    agent = new GateAgent(config, { log: silentSyncLog, ntp: new SimulatedNtpStatus(false) });
+    agent.events.on('scan', (view) => scans.push(view));
+    agent.events.on('passage', (view) => passages.push(view));
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await portal?.close();
+    await smtp?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with the relay forced off, enrolls, pulls the bundle and trusts the signed portal time', async () => {
+    await agent.start();
+    expect(relay().switches[0]).toMatchObject({ on: false });
+    expect(agent.status()).toMatchObject({ phase: 'running', relay: { state: 'off', ok: true }, fireInput: 'absent' });
+    const status = await waitFor(
+      'the first bundle',
+      () => agent.status(),
+      (value) => value.bundle.version > 0 && value.clock.trusted,
+    );
+    expect(status).toMatchObject({ gate: { name: 'Integration gate' }, clock: { source: 'portal' }, bundle: { stale: false } });
+    // The clock's alert became an `alert` event, synced like every other.
+    await waitFor(
+      'the clock-trusted alert in gate_event',
+      () => portalEvents(agent.gateId!),
+      (rows) => rows.some((row) => row.type === 'alert' && row.reason === 'clock-trusted'),
+    );
+  });
+
+  it('admits a real issued pass read from a frame: granted → pulsed → passed, usage recorded, events in gate_event', async () => {
+    await dropFrame(await qrFrame(dayPassQr));
+    const scan = await waitFor(
+      'the scan',
+      () => scans,
+      (list) => list.length === 1,
+    );
+    expect(scan[0]).toMatchObject({ decision: 'granted', reason: null, via: 'camera', passKind: 'alumni-day', name: 'Chan Tai Man' });
+    expect(scan[0]!.photo).toMatch(/^data:image\/jpeg;base64,/);
+    const scanEventId = scan[0]!.eventId!;
+    const [passage] = await waitFor(
+      'the passage',
+      () => passages,
+      (list) => list.length === 1,
+    );
+    expect(passage).toMatchObject({ scanEventId, outcome: 'passed' });
+    // The relay went on once and off again (bounded pulse); the usage changed only on the passage.
+    await waitFor(
+      'the relay off',
+      () => relay().state(),
+      (state) => state === 'off',
+    );
+    expect(relay().switches.map((entry) => entry.on)).toEqual([false, true, false]);
+    expect(agent.store.usage.get(dayPassId)).toMatchObject({ passages: 1 });
+
+    const rows = await waitFor(
+      'scan and passage in gate_event',
+      () => portalEvents(agent.gateId!),
+      (list) => list.filter((row) => row.type === 'scan' || row.type === 'passage').length >= 2,
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event_id: scanEventId, type: 'scan', decision: 'granted', reason: null, pass_id: dayPassId }),
+        expect.objectContaining({ type: 'passage', passage: 'passed', scan_event_id: scanEventId, pass_id: dayPassId }),
+      ]),
+    );
+    expect(agent.status().outbox.pending).toBe(0);
+  });
+
+  it('denies a revoked (cancelled) guest pass with reason revoked and never moves the relay', async () => {
+    const [guest] = await guestPasses(['Lee Siu Lung']);
+    await alice.agent.post(`/api/guest-passes/${guest!.id}/cancel`).set('X-CSRF-Token', alice.csrf).expect(200);
+    await agent.sync!.puller.pullOnce();
+    expect(agent.sync!.holder.current()!.isRevoked(guest!.id.replaceAll('-', ''))).toBe(true);
+    const pulsesBefore = pulses();
+    const scansBefore = scans.length;
+
+    await dropFrame(await qrFrame(guest!.qrText));
+    const [denied] = (
+      await waitFor(
+        'the denial',
+        () => scans.slice(scansBefore),
+        (list) => list.length === 1,
+      )
+    ).slice(-1);
+    expect(denied).toMatchObject({ decision: 'denied', reason: 'revoked', passKind: 'guest' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(pulses()).toBe(pulsesBefore);
+    const rows = await waitFor(
+      'the denial in gate_event',
+      () => portalEvents(agent.gateId!),
+      (list) => list.some((row) => row.event_id === denied!.eventId),
+    );
+    expect(rows.find((row) => row.event_id === denied!.eventId)).toMatchObject({ type: 'scan', decision: 'denied', reason: 'revoked' });
+  });
+
+  it('decides the same QR held in front of the camera for 30 frames once', async () => {
+    const [guest] = await guestPasses(['Wong Ka Yan']);
+    await agent.sync!.puller.pullOnce();
+    const frame = await qrFrame(guest!.qrText);
+    const scansBefore = scans.length;
+    const pulsesBefore = pulses();
+    const framesBefore = agentFrames();
+    for (let index = 0; index < 30; index++) {
+      await dropFrame(frame);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await waitFor('30 frames read', agentFrames, (count) => count >= framesBefore + 30);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const decided = scans.slice(scansBefore);
+    expect(decided).toHaveLength(1);
+    expect(decided[0]).toMatchObject({ decision: 'granted', passKind: 'guest', name: 'Wong Ka Yan', hostName: 'Chan Tai Man' });
+    expect(pulses()).toBe(pulsesBefore + 1);
+    const rows = await waitFor(
+      'the one scan in gate_event',
+      () => portalEvents(agent.gateId!),
+      (list) => list.some((row) => row.event_id === decided[0]!.eventId),
+    );
+    expect(rows.filter((row) => row.type === 'scan' && row.pass_id === guest!.id.replaceAll('-', ''))).toHaveLength(1);
+  });
+
+  it('records a manual open with the guard’s name, and a forced passage as an alarm', async () => {
+    const { eventId } = agent.manualOpen('Guard Lam');
+    await waitFor(
+      'the manual open passage',
+      () => passages,
+      (list) => list.some((view) => view.scanEventId === eventId && view.outcome === 'passed'),
+    );
+    // No grant is open now: a rotation is someone pushing through.
+    await waitFor(
+      'no open passage',
+      () => agent.status().passagesOpen,
+      (open) => open === 0,
+    );
+    (agent.hardware.sensor as SimulatedPassageSensor).rotate();
+    const rows = await waitFor(
+      'manual-open and forced-passage in gate_event',
+      () =>
+        query<Array<{ type: string; operator: string | null }>>('SELECT type, operator FROM gate_event WHERE gate_id = $1', [agent.gateId]),
+      (list) => list.some((row) => row.type === 'forced-passage') && list.some((row) => row.type === 'manual-open'),
+    );
+    expect(rows.find((row) => row.type === 'manual-open')).toMatchObject({ operator: 'Guard Lam' });
+  });
+
+  function agentFrames(): number {
+    return Number(/(\d+) frames/.exec(agent.status().input.detail)?.[1] ?? 0);
+  }
+});

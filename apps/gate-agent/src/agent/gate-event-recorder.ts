@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { GATE_EVENT_FORMAT, type GateEvent } from '@campuspass/contracts';
+import type { OutboxStatus, OutboxStore } from '../store/store.ports.js';
+import type { ScanPass } from '../verify/decide-scan.js';
+
+/** The fields that differ between events; the recorder adds id, gate, time, clock and bundle version. */
+export type GateEventFields = Pick<GateEvent, 'type'> & Partial<Omit<GateEvent, 'format' | 'eventId' | 'gateId' | 'sequence' | 'type'>>;
+
+export interface GateEventRecorderOptions {
+  readonly gateId: string;
+  readonly outbox: OutboxStore;
+  /** The clock reading each event is stamped with. */
+  readonly clock: () => { readonly now: Date; readonly trusted: boolean };
+  /** The bundle version decisions are made with now (0: none). */
+  readonly bundleVersion: () => number;
+  /** Called after each durable append (the drainer's wake()). */
+  readonly onAppended?: (event: GateEvent) => void;
+  /** Called once each time the outbox crosses its alert threshold upwards. */
+  readonly onOutboxFilling?: (status: OutboxStatus) => void;
+}
+
+/** The pass of a decision in the shape of the gate event's `pass` (scope and flags stay on the gate). */
+export function eventPass(pass: ScanPass | undefined): GateEvent['pass'] {
+  if (pass === undefined) return null;
+  return { passId: pass.passId, kind: pass.kind, campusDay: pass.campusDay, ecardId: pass.ecardId, guestIndex: pass.guestIndex };
+}
+
+/**
+ * Turns what happened at the gate into gate events and commits each to the outbox (synchronously, durably: the
+ * append returns only once SQLite has it on disk). Watches the outbox fill and reports crossing the alert threshold.
+ */
+export class GateEventRecorder {
+  #aboveThreshold = false;
+
+  constructor(private readonly options: GateEventRecorderOptions) {
+    this.#aboveThreshold = options.outbox.status().aboveAlertThreshold;
+  }
+
+  /** Appends the event (stamped with `reading`, default the clock now); throws StoreError (OutboxFullError) when it could not be recorded. */
+  record(fields: GateEventFields, reading: { readonly now: Date; readonly trusted: boolean } = this.options.clock()): GateEvent {
+    const event = this.options.outbox.append({
+      format: GATE_EVENT_FORMAT,
+      eventId: randomUUID(),
+      gateId: this.options.gateId,
+      occurredAt: reading.now.toISOString(),
+      clockTrusted: reading.trusted,
+      bundleVersion: this.options.bundleVersion(),
+      decision: null,
+      reason: null,
+      pass: null,
+      passage: null,
+      scanEventId: null,
+      operator: null,
+      detail: null,
+      ...fields,
+    });
+    this.options.onAppended?.(event);
+    this.checkFill();
+    return event;
+  }
+
+  /** Re-reads the outbox fill; reports a crossing of the alert threshold (call after appends and drains). */
+  checkFill(): OutboxStatus {
+    const status = this.options.outbox.status();
+    if (status.aboveAlertThreshold && !this.#aboveThreshold) {
+      this.#aboveThreshold = true;
+      this.options.onOutboxFilling?.(status);
+    } else if (!status.aboveAlertThreshold) {
+      this.#aboveThreshold = false;
+    }
+    return status;
+  }
+}
