@@ -31,7 +31,8 @@ export async function startPortalProcess(entry: string, env: NodeJS.ProcessEnv):
   const port = await freePort();
   const child = spawn(process.execPath, [builtEntry(entry)], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', PORT: String(port), ...env },
+    // No simulated gate (npm start's demo) beside test portals: it would share the checkout's .data/gate and port 8080.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', PORT: String(port), DEMO_GATE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
