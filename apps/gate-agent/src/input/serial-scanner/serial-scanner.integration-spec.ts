@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +51,11 @@ function startScanner(path: string) {
   return { scanner, scans, garbage, errors };
 }
 
+// Not events.once: it rejects on the first 'error', and a retry may fail again while the test is still plugging in.
+function opened(scanner: SerialScannerSource): Promise<void> {
+  return new Promise((resolve) => scanner.once('open', () => resolve()));
+}
+
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -66,9 +70,9 @@ describe('SerialScannerSource over a socat pty pair', () => {
   it('delivers each line as one scan, CR/LF stripped, and reports garbage lines', async () => {
     const ptys = await pair();
     const { scanner, scans, garbage } = startScanner(ptys.a);
-    const opened = once(scanner, 'open');
+    const isOpen = opened(scanner);
     await scanner.start();
-    await opened;
+    await isOpen;
     const module = await playScanner(ptys.b);
     module.write(`${PASS}\r\n`);
     module.write('CP1:SECOND\r');
@@ -93,9 +97,9 @@ describe('SerialScannerSource over a socat pty pair', () => {
     expect(errors[0].message).toContain(path);
     expect(errors[0].message).toMatch(/cannot open it .*retrying in 100 ms/);
     expect(errors[1].message).toMatch(/retrying in 200 ms/);
-    const opened = once(scanner, 'open');
+    const isOpen = opened(scanner);
     const ptys = await pair(); // plugged in
-    await opened;
+    await isOpen;
     const module = await playScanner(ptys.b);
     module.write('CP1:AFTER-PLUG\n');
     await until(() => scans.length === 1, 'a scan after the device appeared');
@@ -105,9 +109,9 @@ describe('SerialScannerSource over a socat pty pair', () => {
   it('reopens the port after the scanner is unplugged and plugged back', async () => {
     const first = await pair();
     const { scanner, scans, errors } = startScanner(first.a);
-    const opened = once(scanner, 'open');
+    const isOpen = opened(scanner);
     await scanner.start();
-    await opened;
+    await isOpen;
     let module = await playScanner(first.b);
     module.write('CP1:BEFORE\n');
     await until(() => scans.length === 1, 'the first scan');
@@ -116,7 +120,7 @@ describe('SerialScannerSource over a socat pty pair', () => {
     await until(() => errors.length >= 1, 'the unplug to be noticed');
     expect(errors[0].code).toBe('input-port-unavailable');
 
-    const reopened = once(scanner, 'open');
+    const reopened = opened(scanner);
     const second = await pair(); // plug back in under the same name
     await reopened;
     module = await playScanner(second.b);
