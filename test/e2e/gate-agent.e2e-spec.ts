@@ -94,6 +94,23 @@ interface AgentProcess {
   kill(): Promise<void>;
 }
 
+/** `gate-agent hash-pin` as a guard sets a gate up: the PIN on stdin, the hash for guardPage.manualOpenPinHash on stdout. */
+async function hashPinWithCli(pin: string): Promise<string> {
+  const child = spawn(process.execPath, [builtEntry(AGENT_ENTRY), 'hash-pin'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(`${pin}\n`);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`hash-pin exited with ${code}: ${stderr}`);
+  return stdout.trim();
+}
+
 async function startAgentProcess(configPath: string, guardPort: number): Promise<AgentProcess> {
   const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, builtEntry(AGENT_ENTRY), '--config', configPath], {
     cwd: REPO_ROOT,
@@ -144,7 +161,10 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
   const query = <T>(sql: string, params: unknown[] = []) => portal.app.get(DataSource).query(sql, params) as Promise<T>;
 
   /** A new gate enrolled by code, its config written, its frames directory empty. */
-  async function newGate(name: string): Promise<{ configPath: string; dataDir: string; framesDir: string; guardPort: number }> {
+  async function newGate(
+    name: string,
+    options: { manualOpenPinHash?: string } = {},
+  ): Promise<{ configPath: string; dataDir: string; framesDir: string; guardPort: number }> {
     const dataDir = await mkdtemp(join(tmpdir(), 'gate-e2e-'));
     directories.push(dataDir);
     const framesDir = join(dataDir, 'frames');
@@ -168,7 +188,7 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
         'indicator: { type: simulated }',
         'clock: { trustNtp: false }',
         'sync: { heartbeatIntervalSeconds: 10, backoff: { minSeconds: 1, maxSeconds: 2 } }',
-        `guardPage: { host: 127.0.0.1, port: ${guardPort} }`,
+        `guardPage: { host: 127.0.0.1, port: ${guardPort}${options.manualOpenPinHash ? `, manualOpenPinHash: "${options.manualOpenPinHash}"` : ''} }`,
         'log: { level: info }',
         '',
       ].join('\n'),
@@ -267,9 +287,12 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
     expect(second.output()).toContain('gate agent stopped');
   });
 
-  it('shows each scan live on the guard page (SSE), in English and 繁體中文, and records a manual open by name', async () => {
+  it('shows each scan live on the guard page (SSE), in English and 繁體中文, and records a manual open by name and PIN', async () => {
     const dayPass = (await alice.agent.get('/api/passes/today').expect(200)).body as { qrText: string };
-    const gate = await newGate('Guard page gate');
+    const PIN = '582046';
+    const pinHash = await hashPinWithCli(PIN);
+    expect(pinHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    const gate = await newGate('Guard page gate', { manualOpenPinHash: pinHash });
     const agent = await startAgentProcess(gate.configPath, gate.guardPort);
     agents.push(agent);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -305,7 +328,13 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
     await expect(page.locator('#latest .reason').first().textContent()).resolves.toBe('剛已進入，請稍候再試');
     await page.getByRole('button', { name: 'English' }).click();
 
+    // A wrong PIN: refused on the page, recorded as an alert; the field is emptied after each try.
     await page.locator('#operator').fill('Guard Lam');
+    await page.locator('#pin').fill('917364');
+    await page.getByRole('button', { name: 'Open the gate' }).click();
+    await expect(page.locator('#manual-result.bad').textContent({ timeout: 10_000 })).resolves.toBe('wrong PIN; the gate stays shut');
+    await expect(page.locator('#pin').inputValue()).resolves.toBe('');
+    await page.locator('#pin').fill(PIN);
     await page.getByRole('button', { name: 'Open the gate' }).click();
     const result = await page.locator('#manual-result.good').textContent({ timeout: 10_000 });
     const eventId = /([0-9a-f-]{36})$/.exec(result ?? '')?.[1];
@@ -321,6 +350,16 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
       (rows) => rows.length === 1,
     );
     expect(row).toEqual({ type: 'manual-open', operator: 'Guard Lam' });
+    const refused = await waitFor(
+      'the wrong PIN as an alert in gate_event',
+      () =>
+        query<Array<{ operator: string; detail: string }>>(
+          "SELECT operator, detail FROM gate_event WHERE gate_id = $1 AND type = 'alert' AND reason = 'manual-open-refused'",
+          [gateId],
+        ),
+      (rows) => rows.length === 1,
+    );
+    expect(refused[0]).toEqual({ operator: 'Guard Lam', detail: 'wrong guard PIN' });
 
     // Another origin cannot open the gate; an empty name is refused with what to do.
     const crossSite = await fetch(`${agent.guardUrl}api/manual-open`, {
@@ -332,7 +371,7 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
     const noName = await fetch(`${agent.guardUrl}api/manual-open`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ operator: ' ' }),
+      body: JSON.stringify({ operator: ' ', pin: PIN }),
     });
     expect(noName.status).toBe(400);
     expect(((await noName.json()) as { message: string }).message).toMatch(/type your name/);
@@ -340,5 +379,10 @@ describe('Gate agent as a process: crash and restart, guard page in Chromium (re
     const statusText = JSON.stringify(await agent.status());
     expect(statusText).not.toMatch(/redis:|enrollmentCode|PRIVATE KEY/);
     expect(await agent.stop()).toBe(0);
+    // The agent's whole log (manual open, refusal) never holds a PIN or the hash.
+    expect(agent.output()).toContain('manual open refused');
+    expect(agent.output()).not.toContain(PIN);
+    expect(agent.output()).not.toContain('917364');
+    expect(agent.output()).not.toContain(pinHash.split('$')[5]!);
   });
 });

@@ -51,6 +51,8 @@ describe('npm start runs a simulated gate beside the portal (development)', () =
         HOME: process.env.HOME,
         LOG_LEVEL: 'info',
         PORT: String(port),
+        // Test portals default to DEMO_GATE=off (test/support/portal-process.ts); this one is about the demo gate.
+        DEMO_GATE: 'on',
         DEMO_GATE_PORT: String(guardPort),
         DATABASE_URL: database.url,
         REDIS_URL: redis.url,
@@ -85,6 +87,8 @@ describe('npm start runs a simulated gate beside the portal (development)', () =
     const config = await readFile(join(workDir, '.data', 'gate', 'gate.yaml'), 'utf8');
     expect(config).toMatch(/type: file/);
     expect(config).toContain(framesDir);
+    // The demo gate has no guard PIN: its page offers no manual open.
+    await expect((await fetch(`${guardUrl}api/manual-open`)).json()).resolves.toMatchObject({ enabled: false });
 
     // A screenshot of a QR code that is not a pass: decided (denied, malformed) and synced to the portal.
     await writeFile(join(framesDir, 'screenshot.png'), await QRCode.toBuffer('HELLO CAMPUS', { width: 300 }));

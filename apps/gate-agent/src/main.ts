@@ -12,6 +12,7 @@ process.exitCode = await runGateAgentCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
 });
 // The agent has stopped and closed what it opened; should a library still hold the event loop open, end anyway
 // (unref'd: this timer alone never keeps the process alive).

@@ -17,7 +17,9 @@ import { SimulatedNtpStatus } from '../clock/simulated-ntp-status.adapter.js';
 import { gateConfigSchema } from '../config/gate-config.schema.js';
 import type { SimulatedPassageSensor } from '../hardware/simulated/simulated-passage-sensor.adapter.js';
 import type { SimulatedRelay } from '../hardware/simulated/simulated-relay.adapter.js';
-import { silentSyncLog } from '../sync/sync-log.js';
+import { GuardPageServer, MANUAL_OPEN_DISABLED_MESSAGE } from '../guard-page/guard-page.server.js';
+import { hashGuardPin } from '../guard-page/guard-pin.js';
+import type { SyncLog } from '../sync/sync-log.js';
 import { GateAgent } from './gate-agent.js';
 import type { PassageView, ScanView } from './gate-agent.types.js';
 
@@ -65,6 +67,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (valu
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Every line the agent and the guard page log, as JSON text (to prove the PIN is never in it). */
+const logLines: string[] = [];
+const capturingLog: SyncLog = {
+  debug: (details, message) => logLines.push(JSON.stringify({ message, ...details })),
+  info: (details, message) => logLines.push(JSON.stringify({ message, ...details })),
+  warn: (details, message) => logLines.push(JSON.stringify({ message, ...details })),
+  error: (details, message) => logLines.push(JSON.stringify({ message, ...details })),
+};
 
 interface GateEventRow {
   event_id: string;
@@ -149,7 +160,7 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
       clock: { trustNtp: false },
       sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
     });
-    agent = new GateAgent(config, { log: silentSyncLog, ntp: new SimulatedNtpStatus(false) });
+    agent = new GateAgent(config, { log: capturingLog, ntp: new SimulatedNtpStatus(false) });
     agent.events.on('scan', (view) => scans.push(view));
     agent.events.on('passage', (view) => passages.push(view));
   });
@@ -291,6 +302,95 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
       (list) => list.some((row) => row.type === 'forced-passage') && list.some((row) => row.type === 'manual-open'),
     );
     expect(rows.find((row) => row.type === 'manual-open')).toMatchObject({ operator: 'Guard Lam' });
+  });
+
+  it('guard page: manual open needs the guard PIN; a wrong one is a manual-open-refused alert, rate limited; never logged', async () => {
+    const PIN = '739146';
+    const disabled = new GuardPageServer({ host: '127.0.0.1', port: 0, agent, log: capturingLog });
+    const guard = new GuardPageServer({
+      host: '127.0.0.1',
+      port: 0,
+      agent,
+      log: capturingLog,
+      manualOpenPinHash: await hashGuardPin(PIN, { N: 1024, r: 8, p: 1 }),
+      pinAttemptLimits: { maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000 },
+    });
+    const disabledUrl = await disabled.start();
+    const url = await guard.start();
+    const open = (base: string, body: unknown) =>
+      fetch(`${base}api/manual-open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    try {
+      // No hash configured: the page is told, and the server refuses even the right PIN.
+      await expect((await fetch(`${disabledUrl}api/manual-open`)).json()).resolves.toEqual({
+        enabled: false,
+        lockedForSeconds: 0,
+        message: MANUAL_OPEN_DISABLED_MESSAGE,
+      });
+      const refusedDisabled = await open(disabledUrl, { operator: 'Guard Lam', pin: PIN });
+      expect(refusedDisabled.status).toBe(403);
+      expect(((await refusedDisabled.json()) as { message: string }).message).toMatch(/no guard PIN is configured.*manualOpenPinHash/);
+      await expect((await fetch(`${url}api/manual-open`)).json()).resolves.toMatchObject({ enabled: true, lockedForSeconds: 0 });
+
+      // A missing PIN is a usage mistake (400, not counted); a wrong one is refused and recorded.
+      const noPin = await open(url, { operator: 'Guard Lam' });
+      expect(noPin.status).toBe(400);
+      expect(((await noPin.json()) as { message: string }).message).toMatch(/expected pin/);
+      const pulsesBefore = pulses();
+      const wrong = await open(url, { operator: 'Guard Chow', pin: '000000' });
+      expect(wrong.status).toBe(403);
+      expect(((await wrong.json()) as { message: string }).message).toBe('wrong PIN; the gate stays shut');
+
+      // The right PIN opens, recorded with the name.
+      const right = await open(url, { operator: 'Guard Lam', pin: PIN });
+      expect(right.status).toBe(201);
+      const { eventId } = (await right.json()) as { eventId: string };
+      await waitFor(
+        'the PIN-checked manual open passage',
+        () => passages,
+        (list) => list.some((view) => view.scanEventId === eventId && view.outcome === 'passed'),
+      );
+      expect(pulses()).toBe(pulsesBefore + 1);
+
+      // Three wrong PINs within the minute lock manual open: even the right PIN is refused, unchecked.
+      expect((await open(url, { operator: 'Guard Chow', pin: '111111' })).status).toBe(403);
+      expect((await open(url, { operator: 'Guard Chow', pin: '222222' })).status).toBe(403);
+      const lockingOne = await open(url, { operator: 'Guard Chow', pin: '333333' });
+      expect(((await lockingOne.json()) as { message: string }).message).toMatch(
+        /too many wrong PINs: manual open is refused for 60 seconds/,
+      );
+      const locked = await open(url, { operator: 'Guard Lam', pin: PIN });
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(50);
+      expect(pulses()).toBe(pulsesBefore + 1);
+
+      const rows = await waitFor(
+        'the refusals and the manual open in gate_event',
+        () =>
+          query<Array<{ event_id: string; type: string; reason: string | null; operator: string | null; detail: string | null }>>(
+            `SELECT event_id, type, reason, operator, detail FROM gate_event
+              WHERE gate_id = $1 AND (reason = 'manual-open-refused' OR event_id = $2) ORDER BY sequence`,
+            [agent.gateId, eventId],
+          ),
+        (list) => list.length === 5,
+      );
+      expect(rows.map((row) => [row.type, row.reason, row.operator])).toEqual([
+        ['alert', 'manual-open-refused', 'Guard Chow'],
+        ['manual-open', null, 'Guard Lam'],
+        ['alert', 'manual-open-refused', 'Guard Chow'],
+        ['alert', 'manual-open-refused', 'Guard Chow'],
+        ['alert', 'manual-open-refused', 'Guard Chow'],
+      ]);
+      expect(rows[4]!.detail).toMatch(/manual open locked/);
+      // Neither the right PIN nor the wrong ones are in any event or log line.
+      for (const secret of [PIN, '000000', '111111', '222222', '333333']) {
+        expect(JSON.stringify(rows)).not.toContain(secret);
+        expect(logLines.join('\n')).not.toContain(secret);
+      }
+      expect(logLines.join('\n')).toContain('manual open refused');
+    } finally {
+      await guard.stop();
+      await disabled.stop();
+    }
   });
 
   function agentFrames(): number {

@@ -5,11 +5,13 @@ import { CommandNtpStatus } from '../clock/command-ntp-status.adapter.js';
 import type { NtpStatus } from '../clock/ntp-status.port.js';
 import { TrustedClock, type ClockAlert } from '../clock/trusted-clock.js';
 import type { GateConfig } from '../config/gate-config.schema.js';
+import { createQrDecoder } from '../decoder/create-qr-decoder.js';
 import type { QrDecoder } from '../decoder/qr-decoder.port.js';
-import type { GateHardware, HardwareEnvironment } from '../hardware/create-hardware.js';
+import { createGateHardware, type GateHardware, type HardwareEnvironment } from '../hardware/create-hardware.js';
 import type { PassageResult } from '../hardware/passage.js';
 import { TypedEventEmitter } from '../hardware/typed-event-emitter.js';
 import { IdentityStore } from '../identity/identity-store.js';
+import { createInputSource } from '../input/create-input-source.js';
 import { ScanStream, type Scan } from '../scan/scan-stream.js';
 import { gateDatabasePath, outboxLimitsFromConfig, SqliteGateStore } from '../store/sqlite/sqlite-gate-store.js';
 import { Backoff } from '../sync/backoff.js';
@@ -22,7 +24,6 @@ import { isSyncError, SyncErrorCode } from '../sync/sync.error.js';
 import { errorDetails, type SyncLog } from '../sync/sync-log.js';
 import { decideScan, type ScanPass } from '../verify/decide-scan.js';
 import { createSignatureVerifier } from '../verify/signature-verifier.js';
-import { createDecoder, createHardware, createInput } from './agent-adapters.js';
 import { createFireInput, type FireInput } from './fire-input.js';
 import { eventPass, GateEventRecorder, type GateEventFields } from './gate-event-recorder.js';
 import type { AgentPhase, AgentStatus, DeviceView, GateAgentEvents, ScanView } from './gate-agent.types.js';
@@ -119,7 +120,7 @@ export class GateAgent {
    * unreachable), starts the sync and then the input. Resolves once scans are being decided.
    */
   async start(): Promise<void> {
-    this.#hardware = await createHardware(this.config, this.options.hardwareEnvironment);
+    this.#hardware = await createGateHardware(this.config, this.options.hardwareEnvironment);
     await this.#hardware.open();
     this.#fireInput = await createFireInput(this.config.fireInput, this.options.hardwareEnvironment?.gpioSysfsRoot);
     await this.#fireInput.open();
@@ -250,6 +251,12 @@ export class GateAgent {
     this.hardware.indicator.show('granted');
     this.#grant(event.eventId, undefined);
     return { eventId: event.eventId };
+  }
+
+  /** A manual open refused on the guard page (wrong PIN): an `alert` event naming who tried; never the PIN. */
+  refuseManualOpen(operator: string, detail: string): void {
+    this.#log.warn({ operator, detail }, 'manual open refused');
+    this.#alert({ type: 'alert', reason: 'manual-open-refused', operator, detail });
   }
 
   status(): AgentStatus {
@@ -455,9 +462,9 @@ export class GateAgent {
   }
 
   async #startInput(): Promise<void> {
-    const input = await createInput(this.config.input);
+    const input = await createInputSource(this.config.input);
     this.#inputDescription = input.source.description;
-    if (input.kind === 'frames') this.#decoder = await createDecoder(this.config.decoder.engine);
+    if (input.kind === 'frames') this.#decoder = await createQrDecoder(this.config.decoder.engine);
     const stream = new ScanStream({
       input,
       ...(this.#decoder ? { decoder: this.#decoder } : {}),

@@ -4,6 +4,7 @@ import { GuardPageServer } from '../guard-page/guard-page.server.js';
 import { isHardwareError } from '../hardware/hardware.error.js';
 import { isInputError } from '../input/input.error.js';
 import { isStoreError } from '../store/store.error.js';
+import { startSystemdNotify, type SystemdNotifier } from '../systemd/watchdog.js';
 import { GateAgent, GateAgentStartError, type GateAgentOptions } from './gate-agent.js';
 
 /** sysexits(3) codes of a running agent that had to stop. */
@@ -14,7 +15,12 @@ export enum RunAgentExitCode {
   IoError = 74,
   /** Not enrolled and no code, the code refused, or the gate revoked: a person has to act. */
   NoPermission = 77,
-  /** A device named in the config cannot be used (GPIO missing, no such serial port, unreadable input). */
+  /**
+   * A device named in the config cannot be opened now (GPIO missing, no such serial port, unreadable input): may be
+   * transient (a USB adapter re-enumerating), so systemd restarts on it.
+   */
+  Unavailable = 69,
+  /** Not used at run time: a bad config file exits 78 from the CLI before the agent runs (no restart). */
   Config = 78,
 }
 
@@ -29,6 +35,8 @@ export interface RunAgentContext {
   readonly signals?: Pick<NodeJS.Process, 'once' | 'off'>;
   /** Test and demo seams passed to the agent. */
   readonly agentOptions?: Omit<GateAgentOptions, 'log'>;
+  /** NOTIFY_SOCKET / WATCHDOG_USEC for the systemd notifier; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -46,7 +54,13 @@ export async function runGateAgent(config: GateConfig, context: RunAgentContext)
     context.stderr.write(`${error.message}\n`);
     return RunAgentExitCode.IoError;
   }
-  const guardPage = new GuardPageServer({ host: config.guardPage.host, port: config.guardPage.port, agent, log });
+  const guardPage = new GuardPageServer({
+    host: config.guardPage.host,
+    port: config.guardPage.port,
+    agent,
+    log,
+    ...(config.guardPage.manualOpenPinHash === undefined ? {} : { manualOpenPinHash: config.guardPage.manualOpenPinHash }),
+  });
 
   let stopRequested: (signal: string) => void = () => undefined;
   const stopSignal = new Promise<string>((resolve) => (stopRequested = resolve));
@@ -54,7 +68,9 @@ export async function runGateAgent(config: GateConfig, context: RunAgentContext)
   signals.once('SIGTERM', onSignal);
   signals.once('SIGINT', onSignal);
 
+  let notifier: SystemdNotifier | undefined;
   const stop = async (exitCode: RunAgentExitCode): Promise<RunAgentExitCode> => {
+    await notifier?.stop();
     signals.off('SIGTERM', onSignal);
     signals.off('SIGINT', onSignal);
     await guardPage.stop().catch(() => undefined);
@@ -92,10 +108,14 @@ export async function runGateAgent(config: GateConfig, context: RunAgentContext)
     }
     if (isHardwareError(error) || isInputError(error)) {
       context.stderr.write(`The gate agent cannot use a device: ${error.message}\n`);
-      return stop(RunAgentExitCode.Config);
+      return stop(RunAgentExitCode.Unavailable);
     }
     log.fatal({ err: error }, 'gate agent failed to start');
     return stop(RunAgentExitCode.Software);
+  }
+  if (!('signal' in first)) {
+    // Started (devices open, scanning): READY=1 to systemd, and WATCHDOG=1 pings when the unit has WatchdogSec.
+    notifier = startSystemdNotify({ env: context.env ?? process.env, onError: (err) => log.warn({ err }, 'systemd notify failed') });
   }
   const signal = 'signal' in first ? first.signal : await stopSignal;
   log.info({ signal }, 'stopping');

@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../../../test/support/free-port.js';
 import { GATE_CONFIG_ENV_VAR } from '../config/load-gate-config.js';
 import { GateAgentExitCode, runGateAgentCli } from './run-gate-agent-cli.js';
 
@@ -107,14 +108,20 @@ describe('runGateAgentCli usage', () => {
     expect(stdout).toContain(GATE_CONFIG_ENV_VAR);
   });
 
-  it('exits 64 (EX_USAGE) with usage when there is nothing to do', async () => {
-    const { exitCode, stdout, stderr } = await run(['--config', examplePath]);
-    expect(exitCode).toBe(GateAgentExitCode.Usage);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(
-      /^error: nothing to do: this build of the gate agent only checks its configuration; run it with --check-config\n/,
+  it('runs the agent with --config alone: not enrolled and no code exits 77 (EX_NOPERM), saying what to do', async () => {
+    const path = join(directory, 'gate.yaml');
+    const dataDir = join(directory, 'data');
+    const port = await freePort();
+    await writeFile(
+      path,
+      `portal:\n  url: http://127.0.0.1:9\nstorage:\n  dataDir: ${dataDir}\nguardPage:\n  host: 127.0.0.1\n  port: ${port}\n`,
     );
-    expect(stderr).toContain('Usage: gate-agent [options]');
+    const { exitCode, stderr } = await run(['--config', path]);
+    expect(exitCode).toBe(77);
+    expect(stderr).toMatch(/^The gate agent cannot start: sync-not-enrolled: this gate is not enrolled \(no /);
+    expect(stderr).toContain(join(dataDir, 'enrollment.json'));
+    expect(stderr).toMatch(/set portal\.enrollmentCode in the gate configuration or run the agent with --enroll <code>/);
+    expect(stderr).not.toContain('/var/lib');
   });
 
   it.each([[['--bogus']], [['--check-config', '--config']], [['--check-config', 'extra']]])('exits 64 on %j', async (argv) => {

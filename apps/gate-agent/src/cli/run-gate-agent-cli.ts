@@ -5,6 +5,7 @@ import { DEFAULT_GATE_CONFIG_PATH, GATE_CONFIG_ENV_VAR, loadGateConfig, resolveG
 import { summarizeGateConfig } from '../config/summarize-gate-config.js';
 import { runEnrollCommand } from '../sync/enroll-command.js';
 import { runGateAgent } from '../agent/run-gate-agent.js';
+import { runHashPinCommand } from './hash-pin-command.js';
 import { runScanCommand } from './scan-command.js';
 
 /** Exit codes from sysexits(3), so systemd units and scripts can tell a usage mistake from a bad config file. */
@@ -23,6 +24,8 @@ export interface GateAgentCliContext {
   readonly cwd: string;
   readonly stdout: CliTextOutput;
   readonly stderr: CliTextOutput;
+  /** Read by `hash-pin` (the PIN); default process.stdin. */
+  readonly stdin?: AsyncIterable<Buffer | string>;
 }
 
 interface CliOptions {
@@ -51,6 +54,8 @@ function buildProgram(context: GateAgentCliContext): Command {
 export async function runGateAgentCli(argv: readonly string[], context: GateAgentCliContext): Promise<GateAgentExitCode> {
   // `gate-agent scan <image> --bundle <file>`: one image decided at a desk (scan-command.ts, its own exit codes).
   if (argv[0] === 'scan') return (await runScanCommand(argv.slice(1), context)) as number as GateAgentExitCode;
+  // `gate-agent hash-pin`: the guard PIN from stdin to guardPage.manualOpenPinHash (hash-pin-command.ts).
+  if (argv[0] === 'hash-pin') return (await runHashPinCommand(argv.slice(1), context)) as number as GateAgentExitCode;
   const program = buildProgram(context);
   try {
     program.parse([...argv], { from: 'user' });

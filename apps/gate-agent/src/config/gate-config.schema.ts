@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { parseGuardPinHash } from '../guard-page/guard-pin.js';
 
 // The gate's YAML configuration, validated once at start-up (fail fast, STYLE §4).
 // Every object is strict so a typo ("bcmpin", "pulse_ms") is an error instead of a silently used default.
@@ -7,7 +8,7 @@ import { z } from 'zod';
 // turnstile, with the YAML file open, not reading zod's internals.
 
 /** Keys whose values are secrets: never logged, never echoed back in error messages. */
-export const SECRET_CONFIG_PATHS: readonly string[] = ['portal.enrollmentCode'];
+export const SECRET_CONFIG_PATHS: readonly string[] = ['portal.enrollmentCode', 'guardPage.manualOpenPinHash'];
 
 export const DEFAULT_DATA_DIR = '/var/lib/campuspass/gate';
 
@@ -304,6 +305,16 @@ const guardPageSection = section({
     .default('127.0.0.1'),
   // The agent runs unprivileged (gpio and dialout groups), so it cannot bind below 1024.
   port: integer(1024, 65_535, 'TCP port; unprivileged').default(8080),
+  // Without it manual open is disabled. The PIN itself is never in the file: `gate-agent hash-pin` prints this.
+  manualOpenPinHash: z
+    .string({ error: 'expected the scrypt$N$r$p$salt$hash string printed by `gate-agent hash-pin`' })
+    .superRefine((value, context) => {
+      const parsed = parseGuardPinHash(value);
+      if (typeof parsed === 'string') {
+        context.addIssue({ code: 'custom', message: `${parsed} (make one with: printf %s "$PIN" | gate-agent hash-pin)` });
+      }
+    })
+    .optional(),
 });
 
 const logSection = section({

@@ -31,7 +31,10 @@ export const GUARD_PAGE_HTML = `<!doctype html>
     <form id="manual-open">
       <label for="operator" data-i18n="guardName">Your name</label>
       <input id="operator" name="operator" autocomplete="name" maxlength="80" required>
+      <label for="pin" data-i18n="guardPin">Guard PIN</label>
+      <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" pattern="[0-9]{4,12}" maxlength="12" required>
       <button type="submit" data-i18n="open">Open the gate</button>
+      <p id="manual-disabled" hidden data-i18n="manualDisabled">Manual open is disabled: no guard PIN is configured for this gate.</p>
       <p id="manual-result" role="status"></p>
     </form>
   </section>
@@ -83,7 +86,8 @@ export const GUARD_PAGE_JS = `'use strict';
   var LABELS = {
     en: {
       title: 'Gate', waiting: 'Waiting for the first scan…', status: 'Gate status', manualOpen: 'Manual open',
-      guardName: 'Your name', open: 'Open the gate', recent: 'Recent scans',
+      guardName: 'Your name', guardPin: 'Guard PIN', open: 'Open the gate', recent: 'Recent scans',
+      manualDisabled: 'Manual open is disabled: no guard PIN is configured for this gate.',
       granted: 'Granted', denied: 'Denied', passed: 'Passed', 'not-passed': 'Did not pass', 'sensor-fault': 'Sensor fault',
       guestOf: 'Guest of', alumni: 'Alumni day pass', guest: 'Guest pass', unknownHolder: 'Not in the gate list',
       bundle: 'Pass data', version: 'version', age: 'age', stale: 'out of date', none: 'none yet',
@@ -105,7 +109,8 @@ export const GUARD_PAGE_JS = `'use strict';
     },
     'zh-Hant': {
       title: '閘口', waiting: '等待第一次掃描…', status: '閘口狀態', manualOpen: '手動開閘',
-      guardName: '你的姓名', open: '開閘', recent: '最近掃描',
+      guardName: '你的姓名', guardPin: '保安密碼', open: '開閘', recent: '最近掃描',
+      manualDisabled: '手動開閘已停用：此閘口未設定保安密碼。',
       granted: '准許進入', denied: '拒絕進入', passed: '已通過', 'not-passed': '未有通過', 'sensor-fault': '感應器故障',
       guestOf: '邀請人', alumni: '校友日票', guest: '訪客通行證', unknownHolder: '不在閘口名單內',
       bundle: '通行資料', version: '版本', age: '時長', stale: '已過時', none: '尚未取得',
@@ -262,7 +267,10 @@ export const GUARD_PAGE_JS = `'use strict';
       event.preventDefault();
       var result = document.getElementById('manual-result');
       var operator = document.getElementById('operator').value;
-      fetch('/api/manual-open', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ operator: operator }) })
+      var pinInput = document.getElementById('pin');
+      var pin = pinInput.value;
+      pinInput.value = '';
+      fetch('/api/manual-open', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ operator: operator, pin: pin }) })
         .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
         .then(function (answer) {
           result.className = answer.ok ? 'good' : 'bad';
@@ -270,6 +278,16 @@ export const GUARD_PAGE_JS = `'use strict';
         })
         .catch(function (error) { result.className = 'bad'; result.textContent = String(error); });
     });
+    fetch('/api/manual-open')
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (state.enabled) return;
+        document.getElementById('manual-disabled').hidden = false;
+        Array.prototype.forEach.call(document.querySelectorAll('#manual-open input, #manual-open button'), function (control) {
+          control.disabled = true;
+        });
+      })
+      .catch(function () { /* the form stays; the server refuses when disabled */ });
     applyLabels();
     connect();
   });

@@ -5,12 +5,24 @@ import type { AgentStatus, GateAgentEvents } from '../agent/gate-agent.types.js'
 import type { TypedEventEmitter } from '../hardware/typed-event-emitter.js';
 import type { SyncLog } from '../sync/sync-log.js';
 import { GUARD_PAGE_CSS, GUARD_PAGE_HTML, GUARD_PAGE_JS } from './guard-page.assets.js';
+import {
+  DEFAULT_PIN_ATTEMPT_LIMITS,
+  GUARD_PIN_PATTERN,
+  GUARD_PIN_RULE,
+  parseGuardPinHash,
+  PinAttemptLimiter,
+  verifyGuardPin,
+  type GuardPinHash,
+  type PinAttemptLimits,
+} from './guard-pin.js';
 
 /** What the guard page needs from the agent. */
 export interface GuardPageAgent {
   readonly events: TypedEventEmitter<GateAgentEvents>;
   status(): AgentStatus;
   manualOpen(operator: string): { eventId: string };
+  /** Records a refused manual open (wrong PIN) as an alert event; never given the PIN. */
+  refuseManualOpen(operator: string, detail: string): void;
 }
 
 export interface GuardPageServerOptions {
@@ -20,7 +32,14 @@ export interface GuardPageServerOptions {
   readonly log: SyncLog;
   /** How often the status is pushed to open pages. Default 2000 ms. */
   readonly statusIntervalMs?: number;
+  /** guardPage.manualOpenPinHash (`scrypt$N$r$p$salt$hash`); without it manual open is disabled. */
+  readonly manualOpenPinHash?: string;
+  /** Wrong-PIN rate limit. Default: 5 per minute, then refused for 5 minutes. */
+  readonly pinAttemptLimits?: PinAttemptLimits;
 }
+
+export const MANUAL_OPEN_DISABLED_MESSAGE =
+  'manual open is disabled on this gate: no guard PIN is configured (set guardPage.manualOpenPinHash in the gate configuration to the output of `gate-agent hash-pin`)';
 
 /** Scans kept for a page opened after them (the page lists the latest first). */
 const RECENT_SCANS = 20;
@@ -33,7 +52,12 @@ const manualOpenSchema = z.strictObject({
     .min(2, { error: 'type your name (at least 2 characters) before opening the gate' })
     .max(80, { error: 'expected a name of at most 80 characters' })
     .regex(/^[^\p{Cc}]+$/u, { error: 'expected a name without control characters' }),
+  // The message never echoes the value: it is a PIN.
+  pin: z
+    .string({ error: 'expected pin: the guard PIN as text' })
+    .regex(GUARD_PIN_PATTERN, { error: `type the guard PIN (${GUARD_PIN_RULE})` }),
 });
+const MANUAL_OPEN_BODY = '{"operator": "<guard name>", "pin": "<guard PIN>"}';
 
 const SECURITY_HEADERS: Record<string, string> = {
   // Everything the page uses is served here: no CDN, no inline script; thumbnails are data: URLs.
@@ -55,8 +79,18 @@ export class GuardPageServer {
   readonly #recent: string[] = [];
   readonly #unsubscribe: (() => void)[] = [];
   #statusTimer: NodeJS.Timeout | undefined;
+  readonly #pinHash: GuardPinHash | undefined;
+  readonly #pinLimiter: PinAttemptLimiter;
 
   constructor(private readonly options: GuardPageServerOptions) {
+    if (options.manualOpenPinHash === undefined) {
+      this.#pinHash = undefined;
+    } else {
+      const parsed = parseGuardPinHash(options.manualOpenPinHash);
+      if (typeof parsed === 'string') throw new RangeError(`guardPage.manualOpenPinHash: ${parsed}`);
+      this.#pinHash = parsed;
+    }
+    this.#pinLimiter = new PinAttemptLimiter(options.pinAttemptLimits ?? DEFAULT_PIN_ATTEMPT_LIMITS);
     this.#server = createServer((request, response) => {
       this.#route(request, response).catch((error: unknown) => {
         options.log.error({ error: (error as Error).message }, 'guard page request failed');
@@ -129,7 +163,8 @@ export class GuardPageServer {
       }
     }
     if (path === '/api/manual-open') {
-      if (method !== 'POST') return this.#json(response, 405, { message: 'use POST' }, { Allow: 'POST' });
+      if (method === 'GET') return this.#json(response, 200, this.#manualOpenState());
+      if (method !== 'POST') return this.#json(response, 405, { message: 'use GET or POST' }, { Allow: 'GET, POST' });
       return this.#manualOpen(request, response);
     }
     return this.#json(response, 404, { message: `nothing at ${path}` });
@@ -139,28 +174,59 @@ export class GuardPageServer {
     // A cross-site page cannot send application/json without a preflight this server never answers, and a
     // browser always names its origin on a POST: together they keep other web pages from opening the gate.
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      return this.#json(response, 415, { message: 'expected a JSON body: {"operator": "<guard name>"}' });
+      return this.#json(response, 415, { message: `expected a JSON body: ${MANUAL_OPEN_BODY}` });
     }
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) {
       return this.#json(response, 403, { message: 'manual open is only accepted from the guard page itself' });
     }
+    if (this.#pinHash === undefined) return this.#json(response, 403, { message: MANUAL_OPEN_DISABLED_MESSAGE });
     let body: unknown;
     try {
       body = JSON.parse(await readBody(request));
-    } catch (error) {
-      return this.#json(response, 400, { message: `expected a JSON body: {"operator": "<guard name>"} (${(error as Error).message})` });
+    } catch {
+      // JSON.parse's message quotes the text, which holds the PIN: not echoed.
+      return this.#json(response, 400, { message: `expected a JSON body: ${MANUAL_OPEN_BODY}` });
     }
     const parsed = manualOpenSchema.safeParse(body);
     if (!parsed.success) {
       return this.#json(response, 400, { message: parsed.error.issues.map((issue) => issue.message).join('; ') });
     }
+    const { operator, pin } = parsed.data;
+    const lockedForMs = this.#pinLimiter.lockedForMs();
+    if (lockedForMs > 0) {
+      const seconds = Math.ceil(lockedForMs / 1000);
+      this.options.log.warn({ operator, lockedForSeconds: seconds }, 'manual open refused: locked after too many wrong PINs');
+      return this.#json(
+        response,
+        429,
+        { message: `too many wrong PINs: manual open is refused for ${seconds} more seconds` },
+        { 'Retry-After': String(seconds) },
+      );
+    }
+    if (!(await verifyGuardPin(pin, this.#pinHash))) {
+      const locked = this.#pinLimiter.recordFailure();
+      this.options.log.warn({ operator, locked }, 'manual open refused: wrong guard PIN');
+      this.options.agent.refuseManualOpen(operator, locked ? 'wrong guard PIN; too many, manual open locked' : 'wrong guard PIN');
+      const lockout = this.#pinLimiter.lockedForMs();
+      return this.#json(response, 403, {
+        message: locked
+          ? `wrong PIN; too many wrong PINs: manual open is refused for ${Math.ceil(lockout / 1000)} seconds`
+          : 'wrong PIN; the gate stays shut',
+      });
+    }
+    this.#pinLimiter.recordSuccess();
     try {
-      const { eventId } = this.options.agent.manualOpen(parsed.data.operator);
+      const { eventId } = this.options.agent.manualOpen(operator);
       return this.#json(response, 201, { eventId });
     } catch (error) {
       return this.#json(response, 409, { message: (error as Error).message });
     }
+  }
+
+  #manualOpenState(): { enabled: boolean; lockedForSeconds: number; message: string | null } {
+    if (this.#pinHash === undefined) return { enabled: false, lockedForSeconds: 0, message: MANUAL_OPEN_DISABLED_MESSAGE };
+    return { enabled: true, lockedForSeconds: Math.ceil(this.#pinLimiter.lockedForMs() / 1000), message: null };
   }
 
   #openStream(request: IncomingMessage, response: ServerResponse): void {

@@ -12,7 +12,7 @@ describe('createGateHardware', () => {
   });
 
   it('wires a simulated gate: a grant pulses the relay and the simulated person passes after passAfterMs', async () => {
-    const hardware = createGateHardware({
+    const hardware = await createGateHardware({
       relay: { type: 'simulated', pulseMs: 500 },
       passageSensor: { type: 'simulated', passAfterMs: 1500, timeoutMs: 10_000 },
       indicator: { type: 'simulated' },
@@ -28,7 +28,7 @@ describe('createGateHardware', () => {
   });
 
   it('ends as not-passed when the simulated person is slower than the timeout', async () => {
-    const hardware = createGateHardware({
+    const hardware = await createGateHardware({
       relay: { type: 'simulated', pulseMs: 500 },
       passageSensor: { type: 'simulated', passAfterMs: 20_000, timeoutMs: 10_000 },
       indicator: { type: 'none' },
@@ -40,10 +40,10 @@ describe('createGateHardware', () => {
     await hardware.close();
   });
 
-  it('fails before opening anything when the relay-board table does not exist, naming it', () => {
+  it('fails before opening anything when the relay-board table does not exist, naming it', async () => {
     let error: unknown;
     try {
-      createGateHardware({
+      await createGateHardware({
         relay: { type: 'serial', path: '/dev/ttyUSB0', board: 'lcus-9', channel: 1, baudRate: 9600, pulseMs: 500 },
         passageSensor: { type: 'none' },
         indicator: { type: 'none' },
@@ -55,13 +55,13 @@ describe('createGateHardware', () => {
     expect((error as Error).message).toMatch(/lcus-9\.yaml does not exist: set relay.board to one of the tables in/);
   });
 
-  it('refuses a channel the board does not have', () => {
-    expect(() =>
+  it('refuses a channel the board does not have', async () => {
+    await expect(
       createGateHardware({
         relay: { type: 'serial', path: '/dev/ttyUSB0', board: 'lcus-2', channel: 3, baudRate: 9600, pulseMs: 500 },
         passageSensor: { type: 'none' },
         indicator: { type: 'none' },
       }),
-    ).toThrow(/relay.channel 3 does not exist on lcus-2, which has channels 1–2/);
+    ).rejects.toThrow(/relay.channel 3 does not exist on lcus-2, which has channels 1–2/);
   });
 });

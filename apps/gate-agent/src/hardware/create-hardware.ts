@@ -1,18 +1,12 @@
 import type { IndicatorConfig, PassageSensorConfig, RelayConfig } from '../config/gate-config.schema.js';
-import { DEFAULT_GPIO_SYSFS_ROOT } from './gpio/gpio-chip.js';
-import { GpioIndicator } from './gpio/gpio-indicator.adapter.js';
-import { GpioPassageSensor } from './gpio/gpio-passage-sensor.adapter.js';
-import { GpioRelay } from './gpio/gpio-relay.adapter.js';
 import type { Indicator, IndicatorSignal } from './indicator.port.js';
 import { PassageController } from './passage.js';
 import type { PassageSensor } from './passage-sensor.port.js';
 import type { Relay } from './relay.port.js';
-import { DEFAULT_RELAY_BOARDS_DIR, loadRelayBoardTable } from './serial-relay/relay-board-table.js';
-import { SerialRelay } from './serial-relay/serial-relay.adapter.js';
-import { SerialPassageSensor } from './serial-sensor/serial-passage-sensor.adapter.js';
-import { SimulatedIndicator } from './simulated/simulated-indicator.adapter.js';
-import { SimulatedPassageSensor } from './simulated/simulated-passage-sensor.adapter.js';
-import { SimulatedRelay } from './simulated/simulated-relay.adapter.js';
+
+// Each factory loads only the adapter the config names (dynamic import): a gate with a GPIO relay never loads
+// serialport. The adapters' drivers (serialport's native binding, onoff) are a large part of what a gate's RSS would
+// otherwise carry unused.
 
 export interface HardwareConfig {
   readonly relay: RelayConfig;
@@ -44,34 +38,50 @@ class NoIndicator implements Indicator {
   async close(): Promise<void> {}
 }
 
-function createRelay(config: RelayConfig, environment: HardwareEnvironment): Relay {
+async function createRelay(config: RelayConfig, environment: HardwareEnvironment): Promise<Relay> {
   switch (config.type) {
-    case 'gpio':
+    case 'gpio': {
+      const { GpioRelay } = await import('./gpio/gpio-relay.adapter.js');
       return new GpioRelay({ bcmPin: config.bcmPin, activeLow: config.activeLow, sysfsRoot: environment.gpioSysfsRoot });
-    case 'serial':
+    }
+    case 'serial': {
+      // One import at a time: Jest's ESM loader fails concurrent imports that share a module ("not in cache").
+      const { SerialRelay } = await import('./serial-relay/serial-relay.adapter.js');
+      const { DEFAULT_RELAY_BOARDS_DIR, loadRelayBoardTable } = await import('./serial-relay/relay-board-table.js');
       return new SerialRelay({
         path: config.path,
         channel: config.channel,
         baudRate: config.baudRate,
         table: loadRelayBoardTable(config.board, environment.relayBoardsDir ?? DEFAULT_RELAY_BOARDS_DIR),
       });
-    case 'simulated':
+    }
+    case 'simulated': {
+      const { SimulatedRelay } = await import('./simulated/simulated-relay.adapter.js');
       return new SimulatedRelay();
+    }
   }
 }
 
-function createSensor(config: PassageSensorConfig, relay: Relay, environment: HardwareEnvironment): PassageSensor | undefined {
+async function createSensor(
+  config: PassageSensorConfig,
+  relay: Relay,
+  environment: HardwareEnvironment,
+): Promise<PassageSensor | undefined> {
   switch (config.type) {
     case 'none':
       return undefined;
-    case 'gpio':
+    case 'gpio': {
+      const { GpioPassageSensor } = await import('./gpio/gpio-passage-sensor.adapter.js');
+      const { DEFAULT_GPIO_SYSFS_ROOT } = await import('./gpio/gpio-chip.js');
       return new GpioPassageSensor({
         bcmPin: config.bcmPin,
         activeLow: config.activeLow,
         debounceMs: config.debounceMs,
         sysfsRoot: environment.gpioSysfsRoot ?? DEFAULT_GPIO_SYSFS_ROOT,
       });
-    case 'serial':
+    }
+    case 'serial': {
+      const { SerialPassageSensor } = await import('./serial-sensor/serial-passage-sensor.adapter.js');
       return new SerialPassageSensor({
         path: config.path,
         line: config.line,
@@ -79,7 +89,9 @@ function createSensor(config: PassageSensorConfig, relay: Relay, environment: Ha
         pollMs: config.pollMs,
         debounceMs: config.debounceMs,
       });
+    }
     case 'simulated': {
+      const { SimulatedPassageSensor } = await import('./simulated/simulated-passage-sensor.adapter.js');
       const sensor = new SimulatedPassageSensor();
       // Stands in for a person: walks through passAfterMs after each release of the turnstile.
       relay.events.on('state', (state) => state === 'on' && sensor.rotateAfter(config.passAfterMs));
@@ -88,11 +100,12 @@ function createSensor(config: PassageSensorConfig, relay: Relay, environment: Ha
   }
 }
 
-function createIndicator(config: IndicatorConfig, environment: HardwareEnvironment): Indicator {
+async function createIndicator(config: IndicatorConfig, environment: HardwareEnvironment): Promise<Indicator> {
   switch (config.type) {
     case 'none':
       return new NoIndicator();
-    case 'gpio':
+    case 'gpio': {
+      const { GpioIndicator } = await import('./gpio/gpio-indicator.adapter.js');
       return new GpioIndicator({
         greenPin: config.greenPin,
         redPin: config.redPin,
@@ -100,16 +113,19 @@ function createIndicator(config: IndicatorConfig, environment: HardwareEnvironme
         activeLow: config.activeLow,
         sysfsRoot: environment.gpioSysfsRoot,
       });
-    case 'simulated':
+    }
+    case 'simulated': {
+      const { SimulatedIndicator } = await import('./simulated/simulated-indicator.adapter.js');
       return new SimulatedIndicator();
+    }
   }
 }
 
 /** Builds (does not open) the devices the config names; a bad relay-board table fails here, before anything opens. */
-export function createGateHardware(config: HardwareConfig, environment: HardwareEnvironment = {}): GateHardware {
-  const relay = createRelay(config.relay, environment);
-  const sensor = createSensor(config.passageSensor, relay, environment);
-  const indicator = createIndicator(config.indicator, environment);
+export async function createGateHardware(config: HardwareConfig, environment: HardwareEnvironment = {}): Promise<GateHardware> {
+  const relay = await createRelay(config.relay, environment);
+  const sensor = await createSensor(config.passageSensor, relay, environment);
+  const indicator = await createIndicator(config.indicator, environment);
   const timeoutMs = config.passageSensor.type === 'none' ? config.relay.pulseMs : config.passageSensor.timeoutMs;
   const passage = new PassageController(relay, sensor, { pulseMs: config.relay.pulseMs, timeoutMs });
   return {
@@ -118,6 +134,7 @@ export function createGateHardware(config: HardwareConfig, environment: Hardware
     indicator,
     passage,
     async open() {
+      // The relay first: whatever happens next, the turnstile is not left released.
       await relay.open();
       await sensor?.open();
       await indicator.open();

@@ -31,7 +31,7 @@ describe('ScanStream', () => {
     await writeFile(image, await greyFrameToPng(await renderQrFrame('CP1:HELD-IN-VIEW')));
     const decoder = await ZxingDecoder.create();
     const stream = new ScanStream({
-      input: createInputSource({ type: 'file', path: image, fps: 20, loop: true }),
+      input: await createInputSource({ type: 'file', path: image, fps: 20, loop: true }),
       decoder,
       preprocess: { region: WHOLE_FRAME, downscale: 1 },
       repeatHoldMs: 3000,
@@ -52,7 +52,7 @@ describe('ScanStream', () => {
   it('passes scanner lines through the same repeat suppression', async () => {
     const ptys = await openPtyPair();
     const stream = new ScanStream({
-      input: createInputSource({ type: 'serial-scanner', path: ptys.a, baudRate: 9600 }),
+      input: await createInputSource({ type: 'serial-scanner', path: ptys.a, baudRate: 9600 }),
       preprocess: { region: WHOLE_FRAME, downscale: 1 },
       repeatHoldMs: 3000,
     });
