@@ -239,8 +239,20 @@ describe('RegistryService (PostgreSQL)', () => {
         studentNetId: 's1001',
         hasPersonalId: true,
         awards: [
-          { programme: 'BSc (Hons) in Computing', award: 'Bachelor of Science', institution: 'PolyU', graduationYear: 2012, polyuAward: true },
-          { programme: 'MSc in Information Technology', award: 'Master of Science', institution: 'PolyU', graduationYear: 2015, polyuAward: true },
+          {
+            programme: 'BSc (Hons) in Computing',
+            award: 'Bachelor of Science',
+            institution: 'PolyU',
+            graduationYear: 2012,
+            polyuAward: true,
+          },
+          {
+            programme: 'MSc in Information Technology',
+            award: 'Master of Science',
+            institution: 'PolyU',
+            graduationYear: 2015,
+            polyuAward: true,
+          },
         ],
       });
       expect(
