@@ -1,21 +1,23 @@
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { campusDayOf, campusDayToIsoDate } from '@campuspass/pass-token';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { freePort } from '../../../../test/support/free-port.js';
-import { registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
-import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
+import {
+  createGate,
+  inviteGuests,
+  newGateDataDir,
+  qrFrame as plainQrFrame,
+  startPortalWithActiveAlumnus,
+  type GatePortal,
+} from '../../../../test/support/gate-fixtures.js';
+import type { HttpSession } from '../../../../test/support/http-sessions.js';
+import type { TestPortal } from '../../../../test/support/portal-app.js';
 import { openPtyPair, type PtyPair } from '../../../../test/support/pty-pair.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
-import { RegistryService } from '../../../portal/src/alumni/registry.service.js';
-import { GateAdminService } from '../../../portal/src/gates/gate-admin.service.js';
+import * as wait from '../../../../test/support/wait.js';
 import { DEFAULT_GATE_POLICY, GatesService } from '../../../portal/src/gates/gates.service.js';
-import { KeysService } from '../../../portal/src/keys/keys.service.js';
 import { SimulatedNtpStatus } from '../clock/simulated-ntp-status.adapter.js';
 import { gateConfigSchema } from '../config/gate-config.schema.js';
 import { DEFAULT_RELAY_BOARDS_DIR, loadRelayBoardTable } from '../hardware/serial-relay/relay-board-table.js';
@@ -31,30 +33,7 @@ import type { ScanView } from './gate-agent.types.js';
 // closed), the gate still admits from its cached bundle and the outbox fills; once both come back every event lands
 // in gate_event exactly once.
 
-const DAY_MS = 86_400_000;
 const PULSE_MS = 150;
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,Chan,Tai Man,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-].join('\n');
-const ALICE = { surname: 'Chan', givenName: 'Tai Man', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
-
-async function portrait(): Promise<Buffer> {
-  const pixels = Buffer.alloc(600 * 800 * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = (index * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width: 600, height: 800, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
-}
 
 type FrameVariant = 'plain' | 'rotated' | 'scaled-down' | 'low-contrast' | 'jpeg';
 
@@ -63,14 +42,15 @@ async function qrFrame(qrText: string, variant: FrameVariant): Promise<{ bytes: 
   const canvas = (background: string) => sharp({ create: { width: 640, height: 480, channels: 3, background } });
   switch (variant) {
     case 'plain':
-    case 'jpeg': {
-      const qr = await QRCode.toBuffer(qrText, { type: 'png', width: 400, margin: 2, errorCorrectionLevel: 'M' });
-      const frame = canvas('#ffffff').composite([{ input: qr, left: 120, top: 40 }]);
-      // A heavily compressed JPEG, as a cheap webcam's MJPEG stream delivers.
-      return variant === 'jpeg'
-        ? { bytes: await frame.jpeg({ quality: 30 }).toBuffer(), extension: 'jpg' }
-        : { bytes: await frame.png().toBuffer(), extension: 'png' };
-    }
+      return { bytes: await plainQrFrame(qrText), extension: 'png' };
+    case 'jpeg':
+      // The plain frame as a heavily compressed JPEG, as a cheap webcam's MJPEG stream delivers.
+      return {
+        bytes: await sharp(await plainQrFrame(qrText))
+          .jpeg({ quality: 30 })
+          .toBuffer(),
+        extension: 'jpg',
+      };
     case 'rotated': {
       const qr = await QRCode.toBuffer(qrText, { type: 'png', width: 320, margin: 2, errorCorrectionLevel: 'M' });
       const tilted = await sharp(qr).rotate(23, { background: '#ffffff' }).resize(440, 440, { fit: 'inside' }).png().toBuffer();
@@ -112,15 +92,9 @@ async function qrFrame(qrText: string, variant: FrameVariant): Promise<{ bytes: 
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** This spec's waits give up after 20 s unless one says otherwise (the shared helper's default is 15 s). */
+const waitFor = <T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000) =>
+  wait.waitFor(what, read, done, timeoutMs);
 
 /**
  * A TCP forwarder on a fixed 127.0.0.1 port to `target`: cut() closes the listener and every connection (the far
@@ -182,8 +156,8 @@ function transitions(records: readonly EmulatorRecord[], wasOn = false): Array<{
 }
 
 describe('Gate agent: rendered passes → file source → decision → serial relay over a pty to the board emulator; offline', () => {
+  let gatePortal: GatePortal;
   let portal: TestPortal;
-  let smtp: TestSmtpServer;
   let alice: HttpSession;
   let portalCable: TcpCable;
   let redisCable: TcpCable;
@@ -234,7 +208,6 @@ describe('Gate agent: rendered passes → file source → decision → serial re
   }
 
   beforeAll(async () => {
-    smtp = await startTestSmtpServer();
     const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     redisCable = new TcpCable(await freePort(), { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     await redisCable.restore();
@@ -242,38 +215,24 @@ describe('Gate agent: rendered passes → file source → decision → serial re
     gateRedisUrl.hostname = '127.0.0.1';
     gateRedisUrl.port = String(redisCable.port);
     // The gates are told (at enrollment) to reach Redis through the cable; the portal itself uses REDIS_URL directly.
-    portal = await startTestPortal(
-      { SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu', GATE_REDIS_URL: gateRedisUrl.toString() },
-      { workers: true },
-    );
-    await portal.app.listen(0, '127.0.0.1');
+    gatePortal = await startPortalWithActiveAlumnus({ GATE_REDIS_URL: gateRedisUrl.toString() });
+    ({ portal, alice } = gatePortal);
     portalCable = new TcpCable(await freePort(), {
       host: '127.0.0.1',
       port: (portal.app.getHttpServer().address() as AddressInfo).port,
     });
     await portalCable.restore();
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
-    await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
-    alice = await registerAndSignIn(portal.app.getHttpServer(), smtp, ALICE);
-    await alice.agent.put('/api/profile/contact').set('X-CSRF-Token', alice.csrf).send(CONTACT).expect(200);
-    await alice.agent
-      .post('/api/ecard/photo')
-      .set('X-CSRF-Token', alice.csrf)
-      .attach('photo', await portrait(), 'me.jpg')
-      .expect(201);
     dayPassQr = ((await alice.agent.get('/api/passes/today').expect(200)).body as { qrText: string }).qrText;
 
     pty = await openPtyPair();
     emulator = new RelayBoardEmulator({ path: pty.b, table: loadRelayBoardTable('lcus-1', DEFAULT_RELAY_BOARDS_DIR) });
     await emulator.open();
 
-    dataDir = await mkdtemp(join(tmpdir(), 'gate-agent-serial-'));
-    framesDir = join(dataDir, 'frames');
-    await mkdir(framesDir);
-    const { code, gate } = await portal.app.get(GateAdminService).createGate('Serial relay gate');
+    ({ dataDir, framesDir } = await newGateDataDir('gate-agent-serial-'));
+    const { code, gateId } = await createGate(portal, 'Serial relay gate');
     // The same day pass is admitted again and again (each rendering of it): no re-entry wait at this gate (the
     // longer of the bundle's and the local window applies, so both are 0).
-    await portal.app.get(GatesService).setPolicy(gate.id, { ...DEFAULT_GATE_POLICY, reEntryWindowSeconds: 0 });
+    await portal.app.get(GatesService).setPolicy(gateId, { ...DEFAULT_GATE_POLICY, reEntryWindowSeconds: 0 });
     const config = gateConfigSchema.parse({
       portal: { url: `http://127.0.0.1:${portalCable.port}`, enrollmentCode: code, requestTimeoutMs: 2000 },
       storage: { dataDir },
@@ -303,8 +262,7 @@ describe('Gate agent: rendered passes → file source → decision → serial re
     await pty?.close();
     await portalCable?.cut();
     await redisCable?.cut();
-    await portal?.close();
-    await smtp?.close();
+    await gatePortal?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -338,14 +296,7 @@ describe('Gate agent: rendered passes → file source → decision → serial re
   );
 
   it('sends the board nothing for denials: a code that is not a pass, and a cancelled guest pass', async () => {
-    const purpose = ((await alice.agent.get('/api/guest-passes/policy').expect(200)).body as { purposes: string[] }).purposes[0];
-    const [guest] = (
-      await alice.agent
-        .post('/api/guest-passes')
-        .set('X-CSRF-Token', alice.csrf)
-        .send({ date: campusDayToIsoDate(campusDayOf(Date.now())), purpose, guests: ['Lee Siu Lung'] })
-        .expect(201)
-    ).body as Array<{ id: string; qrText: string }>;
+    const [guest] = await inviteGuests(alice, ['Lee Siu Lung']);
     await alice.agent.post(`/api/guest-passes/${guest!.id}/cancel`).set('X-CSRF-Token', alice.csrf).expect(200);
     await agent.sync!.puller.pullOnce();
     const from = emulator.records.length;

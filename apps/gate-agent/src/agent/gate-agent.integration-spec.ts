@@ -1,18 +1,17 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { campusDayOf, campusDayToIsoDate } from '@campuspass/pass-token';
-import QRCode from 'qrcode';
-import sharp from 'sharp';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
-import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
-import { RegistryService } from '../../../portal/src/alumni/registry.service.js';
-import { GateAdminService } from '../../../portal/src/gates/gate-admin.service.js';
-import { KeysService } from '../../../portal/src/keys/keys.service.js';
+import {
+  createGate,
+  inviteGuests,
+  newGateDataDir,
+  qrFrame,
+  startPortalWithActiveAlumnus,
+  type GatePortal,
+} from '../../../../test/support/gate-fixtures.js';
+import type { HttpSession } from '../../../../test/support/http-sessions.js';
+import type { TestPortal } from '../../../../test/support/portal-app.js';
+import * as wait from '../../../../test/support/wait.js';
 import { SimulatedNtpStatus } from '../clock/simulated-ntp-status.adapter.js';
 import { gateConfigSchema } from '../config/gate-config.schema.js';
 import type { SimulatedPassageSensor } from '../hardware/simulated/simulated-passage-sensor.adapter.js';
@@ -23,50 +22,9 @@ import type { SyncLog } from '../sync/sync-log.js';
 import { GateAgent } from './gate-agent.js';
 import type { PassageView, ScanView } from './gate-agent.types.js';
 
-const DAY_MS = 86_400_000;
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,Chan,Tai Man,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-].join('\n');
-const ALICE = { surname: 'Chan', givenName: 'Tai Man', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
-
-async function portrait(): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = (index * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
-}
-
-/** What a camera would see: the pass's QR code (as the portal issued it) on a 640×480 white frame. */
-async function qrFrame(qrText: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(qrText, { type: 'png', width: 400, margin: 2, errorCorrectionLevel: 'M' });
-  return sharp({ create: { width: 640, height: 480, channels: 3, background: '#ffffff' } })
-    .composite([{ input: qr, left: 120, top: 40 }])
-    .png()
-    .toBuffer();
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** This spec's waits give up after 20 s unless one says otherwise (the shared helper's default is 15 s). */
+const waitFor = <T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000) =>
+  wait.waitFor(what, read, done, timeoutMs);
 
 /** Every line the agent and the guard page log, as JSON text (to prove the PIN is never in it). */
 const logLines: string[] = [];
@@ -88,10 +46,9 @@ interface GateEventRow {
 }
 
 describe('Gate agent, whole, in one process: simulated hardware, file frames, real portal', () => {
+  let gatePortal: GatePortal;
   let portal: TestPortal;
-  let smtp: TestSmtpServer;
   let alice: HttpSession;
-  let baseUrl: string;
   let dataDir: string;
   let framesDir: string;
   let agent: GateAgent;
@@ -116,40 +73,17 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
     await writeFile(join(framesDir, `frame-${String(frameNumber).padStart(4, '0')}.png`), png);
   }
 
-  async function guestPasses(names: string[]): Promise<Array<{ id: string; qrText: string }>> {
-    const purpose = ((await alice.agent.get('/api/guest-passes/policy').expect(200)).body as { purposes: string[] }).purposes[0];
-    const response = await alice.agent
-      .post('/api/guest-passes')
-      .set('X-CSRF-Token', alice.csrf)
-      .send({ date: campusDayToIsoDate(campusDayOf(Date.now())), purpose, guests: names })
-      .expect(201);
-    return response.body as Array<{ id: string; qrText: string }>;
-  }
-
   beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-    portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
-    await portal.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(portal.app.getHttpServer().address() as AddressInfo).port}`;
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
-    await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
-    alice = await registerAndSignIn(portal.app.getHttpServer(), smtp, ALICE);
-    await alice.agent.put('/api/profile/contact').set('X-CSRF-Token', alice.csrf).send(CONTACT).expect(200);
-    await alice.agent
-      .post('/api/ecard/photo')
-      .set('X-CSRF-Token', alice.csrf)
-      .attach('photo', await portrait(), 'me.jpg')
-      .expect(201);
+    gatePortal = await startPortalWithActiveAlumnus();
+    ({ portal, alice } = gatePortal);
     const dayPass = (await alice.agent.get('/api/passes/today').expect(200)).body as { passId: string; qrText: string };
     dayPassQr = dayPass.qrText;
     dayPassId = dayPass.passId.replaceAll('-', '');
 
-    dataDir = await mkdtemp(join(tmpdir(), 'gate-agent-'));
-    framesDir = join(dataDir, 'frames');
-    await mkdir(framesDir);
-    const { code } = await portal.app.get(GateAdminService).createGate('Integration gate');
+    ({ dataDir, framesDir } = await newGateDataDir('gate-agent-'));
+    const { code } = await createGate(portal, 'Integration gate');
     const config = gateConfigSchema.parse({
-      portal: { url: baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
+      portal: { url: gatePortal.baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
       storage: { dataDir },
       input: { type: 'file', path: framesDir },
       decoder: { engine: 'zxing-wasm' },
@@ -167,8 +101,7 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
 
   afterAll(async () => {
     await agent?.stop();
-    await portal?.close();
-    await smtp?.close();
+    await gatePortal?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -230,7 +163,7 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
   });
 
   it('denies a revoked (cancelled) guest pass with reason revoked and never moves the relay', async () => {
-    const [guest] = await guestPasses(['Lee Siu Lung']);
+    const [guest] = await inviteGuests(alice, ['Lee Siu Lung']);
     await alice.agent.post(`/api/guest-passes/${guest!.id}/cancel`).set('X-CSRF-Token', alice.csrf).expect(200);
     await agent.sync!.puller.pullOnce();
     expect(agent.sync!.holder.current()!.isRevoked(guest!.id.replaceAll('-', ''))).toBe(true);
@@ -257,7 +190,7 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
   });
 
   it('decides the same QR held in front of the camera for 30 frames once', async () => {
-    const [guest] = await guestPasses(['Wong Ka Yan']);
+    const [guest] = await inviteGuests(alice, ['Wong Ka Yan']);
     await agent.sync!.puller.pullOnce();
     const frame = await qrFrame(guest!.qrText);
     const scansBefore = scans.length;

@@ -5,16 +5,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { GATE_EVENT_FORMAT, QueueName, type GateEvent, type GateHeartbeatRequest } from '@campuspass/contracts';
 import { Queue } from 'bullmq';
-import sharp from 'sharp';
 import { DataSource } from 'typeorm';
-import { registerAndSignIn, type HttpSession } from '../../../../test/support/http-sessions.js';
-import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
-import { RegistryService } from '../../../portal/src/alumni/registry.service.js';
-import { GateAdminService } from '../../../portal/src/gates/gate-admin.service.js';
+import { createGate, inviteGuests, startPortalWithActiveAlumnus, type GatePortal } from '../../../../test/support/gate-fixtures.js';
+import type { HttpSession } from '../../../../test/support/http-sessions.js';
+import type { TestPortal } from '../../../../test/support/portal-app.js';
+import * as wait from '../../../../test/support/wait.js';
 import { GatesService } from '../../../portal/src/gates/gates.service.js';
 import { KeysService } from '../../../portal/src/keys/keys.service.js';
 import { PinnedBundleKey } from '../bundle/bundle-signature.js';
@@ -35,44 +32,13 @@ import { OutboxDrainer } from './outbox-drainer.js';
 import { PortalClient } from './portal-client.js';
 import { SyncErrorCode } from './sync.error.js';
 
-const DAY_MS = 86_400_000;
 /** Built by `npm run build:ts` (npm test builds first). */
 const DRAIN_PROCESS = resolve(import.meta.dirname, '../../dist/sync/drain-outbox-process.js');
-const CSV = [
-  'student_number,surname,given_name,date_of_birth,personal_id,email,programme,award,institution,graduation_year',
-  '50000001A,Chan,Tai Man,1990-05-17,A123456(3),alice@example.com,BSc Computing,BSc,PolyU,2012',
-].join('\n');
-const ALICE = { surname: 'Chan', givenName: 'Tai Man', dateOfBirth: '1990-05-17', email: 'alice@example.com' };
-const CONTACT = {
-  version: 0,
-  additionalEmails: [],
-  phones: [{ type: 'mobile', countryCode: '+852', number: '9123 4567' }],
-  address: { lines: ['Flat 3, 12/F'], city: 'Hong Kong', region: null, country: 'Hong Kong' },
-  preferredLanguage: 'en',
-  newsConsent: false,
-};
 const BACKOFF = { minSeconds: 1, maxSeconds: 2, jitterPercent: 20 };
 
-async function portrait(): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = (index * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg()
-    .toBuffer();
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** This spec's waits give up after 30 s unless one says otherwise (the shared helper's default is 15 s). */
+const waitFor = <T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000) =>
+  wait.waitFor(what, read, done, timeoutMs);
 
 /** A TCP relay to Redis that the test can cut and restore on the same port: a real outage for the gate's client. */
 async function startRedisRelay(
@@ -112,8 +78,8 @@ async function startRedisRelay(
 }
 
 describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest worker)', () => {
+  let gatePortal: GatePortal;
   let portal: TestPortal;
-  let smtp: TestSmtpServer;
   let baseUrl: string;
   let alice: HttpSession;
   const directories: string[] = [];
@@ -146,15 +112,9 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
   const untrustedClock = (store: SqliteGateStore) =>
     new TrustedClock({ store: store.clock, ntp: new SimulatedNtpStatus(false), config: { maxSkewSeconds: 60, trustNtp: false } });
 
-  /** An AAO-created gate and its one-time code, through the portal's own service. */
-  async function enrollmentCode(name: string): Promise<{ gateId: string; code: string }> {
-    const issued = await portal.app.get(GateAdminService).createGate(name);
-    return { gateId: issued.gate.id, code: issued.code };
-  }
-
   async function enrolledGate(name: string): Promise<{ dataDir: string; enrolled: EnrolledGate }> {
     const dataDir = await newDataDir();
-    const { code } = await enrollmentCode(name);
+    const { code } = await createGate(portal, name);
     const enrolled = await ensureEnrolled({
       store: new IdentityStore(dataDir),
       client: new PortalClient({ baseUrl, timeoutMs: 5000 }),
@@ -205,25 +165,13 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
     Number((await query<Array<{ n: string }>>('SELECT count(*) AS n FROM gate_event WHERE gate_id = $1', [gateId]))[0]!.n);
 
   beforeAll(async () => {
-    smtp = await startTestSmtpServer();
-    portal = await startTestPortal({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://alumni.example.edu' }, { workers: true });
-    await portal.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(portal.app.getHttpServer().address() as AddressInfo).port}`;
-    await portal.app.get(RegistryService).importCsv(Readable.from([CSV]));
-    await portal.app.get(KeysService).rotate({ now: new Date(Date.now() - 3 * DAY_MS) });
-    alice = await registerAndSignIn(portal.app.getHttpServer(), smtp, ALICE);
-    await alice.agent.put('/api/profile/contact').set('X-CSRF-Token', alice.csrf).send(CONTACT).expect(200);
-    await alice.agent
-      .post('/api/ecard/photo')
-      .set('X-CSRF-Token', alice.csrf)
-      .attach('photo', await portrait(), 'me.jpg')
-      .expect(201);
+    gatePortal = await startPortalWithActiveAlumnus();
+    ({ portal, baseUrl, alice } = gatePortal);
   });
 
   afterAll(async () => {
     for (const store of stores) store.close();
-    await portal?.close();
-    await smtp?.close();
+    await gatePortal?.close();
     for (const directory of directories) await rm(directory, { recursive: true, force: true });
   });
 
@@ -248,7 +196,7 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
     expect(wrong.stderr).toMatch(/sync-enrollment-refused: the portal refused the enrollment code .*new code/);
     await expect(stat(join(dataDir, 'enrollment.json'))).rejects.toMatchObject({ code: 'ENOENT' });
 
-    const { gateId, code } = await enrollmentCode('North 1');
+    const { gateId, code } = await createGate(portal, 'North 1');
     const enrolled = await cli(['--config', configPath, '--enroll', code.toLowerCase()]);
     expect(enrolled).toMatchObject({ exitCode: 0, stderr: '' });
     const printed = JSON.parse(enrolled.stdout) as Record<string, unknown>;
@@ -299,15 +247,7 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
     expect(await sync.puller.pullOnce()).toEqual({ status: 'not-modified', version: full.version });
 
     // Alice invites a guest for today, then cancels: the pass is revoked.
-    const purpose = ((await alice.agent.get('/api/guest-passes/policy').expect(200)).body as { purposes: string[] }).purposes[0];
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const [guest] = (
-      await alice.agent
-        .post('/api/guest-passes')
-        .set('X-CSRF-Token', alice.csrf)
-        .send({ date: today, purpose, guests: ['Lee Siu Lung'] })
-        .expect(201)
-    ).body as Array<{ id: string }>;
+    const [guest] = await inviteGuests(alice, ['Lee Siu Lung']);
     await alice.agent.post(`/api/guest-passes/${guest!.id}/cancel`).set('X-CSRF-Token', alice.csrf).expect(200);
     const passId = guest!.id.replaceAll('-', '');
 
