@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -14,6 +13,7 @@ import {
 import { isValidHkid } from '../../alumni/hkid.js';
 import type { MailLocale } from '../alumni-account.entity.js';
 import { CODE_MESSAGE, LOCALES, Trim } from './email-sign-in.dto.js';
+import { GraduateIdentityDto } from './registration.dto.js';
 
 @ValidatorConstraint({ name: 'hkid' })
 class HkidConstraint implements ValidatorConstraintInterface {
@@ -26,24 +26,7 @@ class HkidConstraint implements ValidatorConstraintInterface {
 }
 
 /** Surname, given name, date of birth and personal ID (required here: an HKID with its check digit). */
-export class NetIdDetailsDto {
-  @ApiProperty({ example: 'Chan' })
-  @IsString()
-  @IsNotEmpty({ message: 'Please enter your surname.' })
-  @MaxLength(100)
-  surname!: string;
-
-  @ApiProperty({ example: 'Tai Man' })
-  @IsString()
-  @IsNotEmpty({ message: 'Please enter your given name.' })
-  @MaxLength(100)
-  givenName!: string;
-
-  @ApiProperty({ example: '1990-05-17', description: 'YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'Please enter your date of birth as YYYY-MM-DD.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Please enter your date of birth as YYYY-MM-DD.' })
-  dateOfBirth!: string;
-
+export class NetIdDetailsDto extends GraduateIdentityDto {
   @ApiProperty({ example: 'A123456(3)', description: 'HKID; checked against the registry, never stored in clear' })
   @IsString()
   @IsNotEmpty({ message: 'Please enter your personal ID (HKID) number.' })

@@ -3,7 +3,8 @@ import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Ma
 import type { MailLocale } from '../alumni-account.entity.js';
 import { CODE_MESSAGE, LOCALES, Trim } from './email-sign-in.dto.js';
 
-export class RegisterIdentifyDto {
+/** The registry's identity fields every "prove who you are" form asks for (email registration, NetID flows). */
+export class GraduateIdentityDto {
   @ApiProperty({ example: 'Chan' })
   @IsString()
   @IsNotEmpty({ message: 'Please enter your surname.' })
@@ -20,7 +21,9 @@ export class RegisterIdentifyDto {
   @IsISO8601({ strict: true }, { message: 'Please enter your date of birth as YYYY-MM-DD.' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Please enter your date of birth as YYYY-MM-DD.' })
   dateOfBirth!: string;
+}
 
+export class RegisterIdentifyDto extends GraduateIdentityDto {
   @ApiProperty({ required: false, example: 'A123456(3)', description: 'HKID or other personal ID; optional, never stored in clear' })
   @IsOptional()
   @IsString()
