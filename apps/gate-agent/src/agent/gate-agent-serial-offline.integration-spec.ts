@@ -33,7 +33,7 @@ import type { ScanView } from './gate-agent.types.js';
 // closed), the gate still admits from its cached bundle and the outbox fills; once both come back every event lands
 // in gate_event exactly once.
 
-const PULSE_MS = 150;
+const PULSE_MS = 400;
 
 type FrameVariant = 'plain' | 'rotated' | 'scaled-down' | 'low-contrast' | 'jpeg';
 
@@ -287,9 +287,10 @@ describe('Gate agent: rendered passes → file source → decision → serial re
       const since = switchesOf(emulator.records.slice(from));
       const onIndex = since.findIndex((record) => record.on);
       const [on, off] = [since[onIndex], since[onIndex + 1]];
-      // A bounded pulse: off follows on after relay.pulseMs, as the board times it (each frame reaches it through
-      // socat with its own few milliseconds of latency on a busy machine), and it is never held open.
-      expect(off!.monotonicMs - on!.monotonicMs).toBeGreaterThanOrEqual(PULSE_MS - 60);
+      // A bounded pulse: off follows on after relay.pulseMs, and it is never held open. Both times are when the
+      // emulator read the frame through socat: on a busy machine the on can be read ~100 ms late (seen in CI), so the
+      // lower bound only shows the relay was held rather than switched straight off.
+      expect(off!.monotonicMs - on!.monotonicMs).toBeGreaterThanOrEqual(PULSE_MS / 2);
       expect(off!.monotonicMs - on!.monotonicMs).toBeLessThan(PULSE_MS + 1000);
       expect(emulator.records.filter((record) => record.kind === 'bad-checksum' || record.kind === 'unknown-bytes')).toEqual([]);
     },
