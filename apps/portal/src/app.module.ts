@@ -16,6 +16,9 @@ import { PassesModule } from './passes/passes.module.js';
 import { GatesModule } from './gates/gates.module.js';
 import { EntriesModule } from './entries/entries.module.js';
 import { ProfileModule } from './profile/profile.module.js';
+import { SecurityModule } from './security/security.module.js';
+import { ReportsModule } from './entries/reports/reports.module.js';
+import { AlumniAdminModule } from './alumni/admin/alumni-admin.module.js';
 
 export interface AppModuleOptions {
   /** Run BullMQ processors in this process (worker.ts, or start.ts which runs everything). */
@@ -42,6 +45,9 @@ export class AppModule {
         PassesModule,
         GatesModule,
         EntriesModule,
+        SecurityModule,
+        ReportsModule,
+        AlumniAdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

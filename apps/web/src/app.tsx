@@ -1,5 +1,14 @@
 import type { ComponentType } from 'react';
 import { AppShell } from './layout/app-shell.js';
+import { AlumniAdminPage } from './pages/admin/alumni-admin-page.js';
+import { AuditLogPage } from './pages/admin/audit-log-page.js';
+import { GatesAdminPage } from './pages/admin/gates-admin-page.js';
+import { GuestPolicyPage } from './pages/admin/guest-policy-page.js';
+import { KeysAdminPage } from './pages/admin/keys-admin-page.js';
+import { StaffAdminPage } from './pages/admin/staff-admin-page.js';
+import { ReportsPage } from './pages/reports/reports-page.js';
+import { HandheldCheckPage } from './pages/security/handheld-check-page.js';
+import { SecurityDashboardPage } from './pages/security/security-dashboard-page.js';
 import { DevMailboxPage } from './pages/dev-mailbox-page.js';
 import { EcardPage } from './pages/ecard-page.js';
 import { EcardReviewsPage } from './pages/ecard-reviews-page.js';
@@ -32,6 +41,15 @@ const ROUTES: Readonly<Record<string, ComponentType>> = {
   '/admin/registry': RegistryImportPage,
   '/admin/ecard-reviews': EcardReviewsPage,
   '/admin/privileges': PrivilegesPage,
+  '/admin/alumni': AlumniAdminPage,
+  '/admin/guest-policy': GuestPolicyPage,
+  '/admin/gates': GatesAdminPage,
+  '/admin/keys': KeysAdminPage,
+  '/admin/staff': StaffAdminPage,
+  '/admin/audit': AuditLogPage,
+  '/security': SecurityDashboardPage,
+  '/security/handheld': HandheldCheckPage,
+  '/reports': ReportsPage,
   '/dev/mailbox': DevMailboxPage,
 };
 

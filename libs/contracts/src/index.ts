@@ -3,3 +3,7 @@ export * from './profile-options.js';
 export * from './gate-bundle.js';
 export * from './gate-event.js';
 export * from './gate-api.js';
+export * from './security-api.js';
+export * from './reports-api.js';
+export * from './admin-api.js';
+export * from './admin-alumni-api.js';

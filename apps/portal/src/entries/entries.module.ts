@@ -3,13 +3,14 @@ import { GatesModule } from '../gates/gates.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { EntriesRepository } from './entries.repository.js';
 import { EntriesService } from './entries.service.js';
+import { EntryEvents } from './entry-events.js';
 import { GateEventIngestJob } from './gate-event-ingest.job.js';
 import { GateKeyCache } from './gate-key-cache.js';
 
-/** Entries: the gate-events queue's worker and the gate_event table (issue 5); dashboards come later. */
+/** Entries: the gate-events queue's worker, the gate_event table and the announcement of newly stored entries. */
 @Module({
   imports: [GatesModule, IdentityModule],
-  providers: [EntriesRepository, EntriesService, GateKeyCache, GateEventIngestJob],
-  exports: [EntriesService],
+  providers: [EntriesRepository, EntriesService, EntryEvents, GateKeyCache, GateEventIngestJob],
+  exports: [EntriesService, EntryEvents],
 })
 export class EntriesModule {}

@@ -11,7 +11,9 @@ export function safeNext(next: string | null | undefined, fallback = '/'): strin
 }
 
 export function signInPathFor(current: string): string {
-  const staff = current.startsWith('/admin') || current.startsWith('/staff');
+  const staff = ['/admin', '/staff', '/security', '/reports'].some(
+    (prefix) => current === prefix || current.startsWith(`${prefix}/`) || current.startsWith(`${prefix}?`),
+  );
   return `${staff ? '/staff/sign-in' : '/sign-in'}?next=${encodeURIComponent(current)}`;
 }
 

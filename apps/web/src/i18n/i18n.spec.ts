@@ -1,9 +1,22 @@
+/// <reference types="node" />
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 
-// Dynamic import with the attribute in the call: the repo's @swc/jest config drops static import
-// attributes, and Jest warns (and will refuse in its next major) when a JSON import has none.
-const { default: en } = await import('./en.json', { with: { type: 'json' } });
-const { default: zhHant } = await import('./zh-Hant.json', { with: { type: 'json' } });
+// The JSON files are read from disk (the repo's @swc/jest config drops static import attributes): the alumni app's
+// messages in <language>.json and each staff area's in areas/<area>.<language>.json, merged as i18n.ts merges them.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(here, file), 'utf8')) as Messages;
+const areaFiles = readdirSync(path.join(here, 'areas'));
+function messagesOf(language: string): Messages {
+  const areas = areaFiles.filter((file) => file.endsWith(`.${language}.json`)).map((file) => readJson(`areas/${file}`));
+  const keys = areas.flatMap((area) => Object.keys(area));
+  if (new Set(keys).size !== keys.length) throw new Error(`Two area files of ${language} share a top-level key`);
+  return Object.assign({}, readJson(`${language}.json`), ...areas) as Messages;
+}
+const en = messagesOf('en');
+const zhHant = messagesOf('zh-Hant');
 
 type Messages = { readonly [key: string]: unknown };
 
@@ -27,6 +40,22 @@ const languages: Array<[string, Messages]> = [
 ];
 
 describe('translation resources', () => {
+  it('every staff area has its file in both languages, and no area shadows an alumni-app key', () => {
+    const areas = (language: string) =>
+      areaFiles
+        .filter((file) => file.endsWith(`.${language}.json`))
+        .map((file) => file.slice(0, -`.${language}.json`.length))
+        .sort();
+    expect(areas('zh-Hant')).toEqual(areas('en'));
+    expect(areas('en').length).toBeGreaterThan(0);
+    const app = Object.keys(readJson('en.json'));
+    expect(
+      areas('en')
+        .flatMap((area) => Object.keys(readJson(`areas/${area}.en.json`)))
+        .filter((key) => app.includes(key)),
+    ).toEqual([]);
+  });
+
   it('en and zh-Hant have exactly the same keys', () => {
     const enKeys = flatten(en)
       .map(([key]) => key)

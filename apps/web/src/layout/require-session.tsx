@@ -7,10 +7,18 @@ import { useSession } from '../session/session-context.js';
 import { PageHeading } from './app-shell.js';
 
 /**
- * Renders its children only for a signed-in person holding `role`; sends anyone signed out to sign in (and
+ * Renders its children only for a signed-in person holding `role` (or one of the roles); sends anyone signed out to sign in (and
  * back here afterwards), and tells a signed-in person without the role that this page is not for them.
  */
-export function RequireSession({ role, title, children }: { readonly role: Role; readonly title: string; readonly children: ReactNode }) {
+export function RequireSession({
+  role,
+  title,
+  children,
+}: {
+  readonly role: Role | readonly Role[];
+  readonly title: string;
+  readonly children: ReactNode;
+}) {
   const { t } = useTranslation();
   const { state, refresh } = useSession();
   const signedIn = state.status === 'ready' && state.session.authenticated;
@@ -44,7 +52,8 @@ export function RequireSession({ role, title, children }: { readonly role: Role;
       </div>
     );
   }
-  if (!state.session.subject?.roles.includes(role)) {
+  const allowed: readonly Role[] = typeof role === 'string' ? [role] : role;
+  if (!state.session.subject?.roles.some((held) => allowed.includes(held))) {
     return (
       <div className="content page">
         <PageHeading className="page__title">{title}</PageHeading>

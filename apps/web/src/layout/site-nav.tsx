@@ -2,7 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '../router/router.js';
 import { useSession } from '../session/session-context.js';
 
-/** The pages a signed-in person uses, by role: alumni their profile and eCard, AAO admins their tools. */
+/**
+ * The pages a signed-in person uses, by role: alumni their profile and eCard, security staff the dashboard and the
+ * handheld check, AAO admins their tools, auditors the reports and the audit log.
+ */
 export function SiteNav() {
   const { t } = useTranslation();
   const { state } = useSession();
@@ -10,12 +13,23 @@ export function SiteNav() {
   const roles = state.session.subject.roles;
   const links: Array<{ to: string; label: string }> = [];
   if (roles.includes('alumnus')) links.push({ to: '/ecard', label: t('nav.ecard') }, { to: '/profile', label: t('nav.profile') });
+  if (roles.includes('security-staff')) {
+    links.push({ to: '/security', label: t('nav.security') }, { to: '/security/handheld', label: t('nav.handheld') });
+  }
   if (roles.includes('aao-admin')) {
     links.push(
+      { to: '/admin/alumni', label: t('nav.alumni') },
       { to: '/admin/ecard-reviews', label: t('nav.reviews') },
       { to: '/admin/privileges', label: t('nav.privileges') },
+      { to: '/admin/guest-policy', label: t('nav.guestPolicy') },
+      { to: '/admin/gates', label: t('nav.gates') },
+      { to: '/admin/keys', label: t('nav.keys') },
+      { to: '/admin/staff', label: t('nav.staff') },
       { to: '/admin/registry', label: t('nav.registry') },
     );
+  }
+  if (roles.includes('aao-admin') || roles.includes('auditor')) {
+    links.push({ to: '/reports', label: t('nav.reports') }, { to: '/admin/audit', label: t('nav.audit') });
   }
   if (links.length === 0) return null;
   return (

@@ -13,7 +13,11 @@ import { Netid1764280000000 } from './1764280000000-netid.js';
 import { GateEnrollment1764300000000 } from './1764300000000-gate-enrollment.js';
 import { CodePurposes1764310000000 } from './1764310000000-code-purposes.js';
 import { NetidRegistrationCode1764320000000 } from './1764320000000-netid-registration-code.js';
-
+import { EntriesIngest1764330000000 } from './1764330000000-entries-ingest.js';
+import { Security1764340000000 } from './1764340000000-security.js';
+import { Admin1764350000000 } from './1764350000000-admin.js';
+import { Reports1764360000000 } from './1764360000000-reports.js';
+import { AlumniAdmin1764370000000 } from './1764370000000-alumni-admin.js';
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
   AuditLog1764190000000,
@@ -31,4 +35,9 @@ export const MIGRATIONS = [
   GateEnrollment1764300000000,
   CodePurposes1764310000000,
   NetidRegistrationCode1764320000000,
+  EntriesIngest1764330000000,
+  Security1764340000000,
+  Admin1764350000000,
+  Reports1764360000000,
+  AlumniAdmin1764370000000,
 ];

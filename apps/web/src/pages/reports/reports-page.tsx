@@ -1,0 +1,4 @@
+// Placeholder: the reports work builds this page.
+export function ReportsPage() {
+  return null;
+}

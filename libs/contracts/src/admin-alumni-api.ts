@@ -1,0 +1,2 @@
+// Placeholder: the shapes of this API are written with it.
+export {};
