@@ -7,6 +7,10 @@ import { browserStorage, detectLanguage, isLanguage, readStoredLanguage } from '
 import { registerServiceWorker } from './pwa/register-service-worker.js';
 import { SessionProvider } from './session/session-context.js';
 import './styles.css';
+import './styles/admin.css';
+import './styles/alumni-admin.css';
+import './styles/reports.css';
+import './styles/security.css';
 
 const language = detectLanguage(
   readStoredLanguage(browserStorage()),
