@@ -2,61 +2,18 @@
 // revocation, hours, anti-passback) per second with each selectable verifier, and raw Ed25519 verifications
 // per second. Plain node on the BUILT code: `npm run build:ts && node test/bench/ed25519-verify.bench.mjs`.
 // Results are written up in docs/benchmarks.md.
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { bytesToHex, campusDayOf, decodePass, encodePass, kidOf, verifyPass } from '@campuspass/pass-token';
-import { createNodeSigner } from '@campuspass/pass-token/node';
-import { GATE_BUNDLE_FORMAT } from '@campuspass/contracts';
-import { applyBundle } from '../../apps/gate-agent/dist/bundle/bundle-state.js';
+import { decodePass, encodePass, verifyPass } from '@campuspass/pass-token';
 import { decideScan } from '../../apps/gate-agent/dist/verify/decide-scan.js';
 import { createSignatureVerifier } from '../../apps/gate-agent/dist/verify/signature-verifier.js';
-
-const GATE_ID = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
-const now = new Date('2025-09-03T02:00:00.000Z'); // Wednesday 10:00 Hong Kong
-const today = campusDayOf(now);
-const signer = createNodeSigner(new Uint8Array(32).fill(11));
-const passId = () => randomBytes(16).toString('hex');
+import { benchBundle, now, randomPassId, signer, today } from './gate-bench-fixtures.mjs';
 
 // A realistic bundle: one active and one next key, 2,000 passes with display data, 200 revocations, weekday hours.
 const passes = Array.from({ length: 256 }, (_, i) => {
-  const fields = { kind: 'alumni-day', passId: passId(), campusDay: today, scope: 0, flags: { singleEntry: false }, ecardId: 1 + i };
+  const fields = { kind: 'alumni-day', passId: randomPassId(), campusDay: today, scope: 0, flags: { singleEntry: false }, ecardId: 1 + i };
   return { fields, qrText: encodePass(fields, signer).qrText };
 });
-const bundle = {
-  format: GATE_BUNDLE_FORMAT,
-  gateId: GATE_ID,
-  gateName: 'Bench gate',
-  kind: 'full',
-  version: 1,
-  baseVersion: null,
-  issuedAt: now.toISOString(),
-  campusDay: today,
-  keys: [signer, createNodeSigner(new Uint8Array(32).fill(12))].map((key, index) => ({
-    kid: bytesToHex(kidOf(key.publicKey)),
-    publicKey: bytesToHex(key.publicKey),
-    status: index === 0 ? 'active' : 'next',
-    notBeforeDay: null,
-    notAfterDay: null,
-  })),
-  policy: {
-    passKinds: ['alumni-day', 'guest'],
-    zone: 0,
-    hours: [{ weekdays: [1, 2, 3, 4, 5], open: '07:00', close: '23:00' }],
-    reEntryWindowSeconds: 60,
-  },
-  revocations: Array.from({ length: 200 }, () => ({ passId: passId(), campusDay: today })),
-  passes: [...passes.map((pass) => pass.fields.passId), ...Array.from({ length: 1744 }, passId)].map((id, i) => ({
-    passId: id,
-    kind: 'alumni-day',
-    campusDay: today,
-    ecardId: 1 + i,
-    guestIndex: null,
-    displayName: `Alumnus ${i}`,
-    hostName: null,
-    thumbnailJpegBase64: null,
-  })),
-};
-const state = applyBundle(undefined, bundle, { gateId: GATE_ID, clock: { trustedNow: () => now, floor: () => undefined } });
+const { state } = benchBundle({ passIds: passes.map((pass) => pass.fields.passId) });
 const usage = { get: () => undefined };
 const context = (verifier) => ({
   bundle: state,
@@ -127,6 +84,6 @@ for (const name of ['node-crypto', 'tweetnacl']) {
 }
 const nodeContext = context(createSignatureVerifier('node-crypto'));
 measure('decideScan, malformed text (any verifier)', (i) => decideScan(i % 2 ? 'https://example.com/' : 'CP1:%%%', nodeContext));
-const wrongDay = encodePass({ ...passes[0].fields, passId: passId(), campusDay: today + 1 }, signer).qrText;
+const wrongDay = encodePass({ ...passes[0].fields, passId: randomPassId(), campusDay: today + 1 }, signer).qrText;
 measure('decideScan, wrong day (node-crypto)', () => decideScan(wrongDay, nodeContext));
 console.log(`rss ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB`);

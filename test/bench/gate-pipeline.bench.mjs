@@ -10,10 +10,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, campusDayOf, encodePass, kidOf } from '@campuspass/pass-token';
-import { createNodeSigner } from '@campuspass/pass-token/node';
-import { GATE_BUNDLE_FORMAT, GATE_EVENT_FORMAT } from '@campuspass/contracts';
-import { applyBundle } from '../../apps/gate-agent/dist/bundle/bundle-state.js';
+import { encodePass } from '@campuspass/pass-token';
+import { GATE_EVENT_FORMAT } from '@campuspass/contracts';
 import { JsqrDecoder } from '../../apps/gate-agent/dist/decoder/jsqr/jsqr-decoder.adapter.js';
 import { prepareFrame, WHOLE_FRAME } from '../../apps/gate-agent/dist/decoder/preprocess.js';
 import { noiseFrame, renderQrFrame } from '../../apps/gate-agent/dist/decoder/testing/qr-test-frames.js';
@@ -23,13 +21,10 @@ import { SerialRelay } from '../../apps/gate-agent/dist/hardware/serial-relay/se
 import { SqliteGateStore } from '../../apps/gate-agent/dist/store/sqlite/sqlite-gate-store.js';
 import { decideScan } from '../../apps/gate-agent/dist/verify/decide-scan.js';
 import { createSignatureVerifier } from '../../apps/gate-agent/dist/verify/signature-verifier.js';
+import { benchBundle, GATE_ID, now, signer, today } from './gate-bench-fixtures.mjs';
 
 const BENCH_MS = Number(process.env.BENCH_MS ?? 3000);
 const RELAY_N = Number(process.env.RELAY_N ?? 60);
-const GATE_ID = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
-const now = new Date('2025-09-03T02:00:00.000Z'); // Wednesday 10:00 Hong Kong
-const today = campusDayOf(now);
-const signer = createNodeSigner(new Uint8Array(32).fill(11));
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
 let peakRss = process.memoryUsage().rss;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
@@ -44,42 +39,7 @@ const passFields = {
   ecardId: 4711,
 };
 const qrText = encodePass(passFields, signer).qrText;
-const randomId = () => randomBytes(16).toString('hex');
-const bundle = {
-  format: GATE_BUNDLE_FORMAT,
-  gateId: GATE_ID,
-  gateName: 'Bench gate',
-  kind: 'full',
-  version: 1,
-  baseVersion: null,
-  issuedAt: now.toISOString(),
-  campusDay: today,
-  keys: [signer, createNodeSigner(new Uint8Array(32).fill(12))].map((key, index) => ({
-    kid: bytesToHex(kidOf(key.publicKey)),
-    publicKey: bytesToHex(key.publicKey),
-    status: index === 0 ? 'active' : 'next',
-    notBeforeDay: null,
-    notAfterDay: null,
-  })),
-  policy: {
-    passKinds: ['alumni-day', 'guest'],
-    zone: 0,
-    hours: [{ weekdays: [1, 2, 3, 4, 5], open: '07:00', close: '23:00' }],
-    reEntryWindowSeconds: 60,
-  },
-  revocations: Array.from({ length: 200 }, () => ({ passId: randomId(), campusDay: today })),
-  passes: [passFields.passId, ...Array.from({ length: 1999 }, randomId)].map((passId, i) => ({
-    passId,
-    kind: 'alumni-day',
-    campusDay: today,
-    ecardId: 4711 + i,
-    guestIndex: null,
-    displayName: `Alumnus ${i}`,
-    hostName: null,
-    thumbnailJpegBase64: null,
-  })),
-};
-const state = applyBundle(undefined, bundle, { gateId: GATE_ID, clock: { trustedNow: () => now, floor: () => undefined } });
+const { state } = benchBundle({ passIds: [passFields.passId], firstEcardId: 4711 });
 
 // --- The durable store, as on a gate (a temp dir on this machine's disk, not tmpfs if /tmp is a disk). ---
 const dataDir = mkdtempSync(join(os.tmpdir(), 'gate-bench-'));
