@@ -40,3 +40,8 @@ export function clearSessionCookies(response: Response, secure: boolean) {
 export function issueSessionCookies(response: Response, session: { token: string; csrfToken: string }, secure: boolean) {
   setSessionCookies(response, { token: session.token, csrfToken: session.csrfToken, maxAgeMs: SESSION_RULES.absoluteTimeoutMs, secure });
 }
+
+/** The session token the browser still holds, if any: a sign-in replaces (ends) it, so a session id is never reused. */
+export function previousSessionToken(request: Pick<Request, 'headers'>): string | undefined {
+  return readCookie(request, SESSION_COOKIE);
+}

@@ -3,15 +3,14 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { issueSessionCookies, readCookie } from './cookies.js';
+import { previousSessionToken } from './cookies.js';
+import { signedInAnswer } from './signed-in-answer.js';
 import { CodeRequestDto, CodeRequestedResponse, CodeVerifyDto, EmailSignInStartDto, SessionResponse } from './dto/email-sign-in.dto.js';
 import { EmailSignInService } from './email-sign-in.service.js';
-import { SESSION_COOKIE } from './identity.constants.js';
 import { IdentityExceptionFilter } from './identity-exception.filter.js';
-import { CODE_REQUESTED_MESSAGE, mapSession } from './identity.mappers.js';
+import { CODE_REQUESTED_MESSAGE } from './identity.mappers.js';
 import { requestContext } from './http-context.js';
 import { Public } from './roles.js';
-import type { StartedSession } from './session.service.js';
 
 @ApiTags('sign-in')
 @Controller('auth/email')
@@ -54,14 +53,9 @@ export class EmailSignInController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResponse> {
     const session = await this.signIn.verify(
-      { requestId: body.requestId, code: body.code, previousToken: readCookie(request, SESSION_COOKIE) },
+      { requestId: body.requestId, code: body.code, previousToken: previousSessionToken(request) },
       requestContext(request),
     );
-    return this.signedIn(response, session);
-  }
-
-  private signedIn(response: Response, session: StartedSession): SessionResponse {
-    issueSessionCookies(response, session, this.config.environment === 'production');
-    return mapSession(session);
+    return signedInAnswer(response, session, this.config.environment === 'production');
   }
 }

@@ -3,7 +3,8 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { issueSessionCookies, readCookie } from './cookies.js';
+import { previousSessionToken } from './cookies.js';
+import { signedInAnswer } from './signed-in-answer.js';
 import { SessionResponse } from './dto/email-sign-in.dto.js';
 import {
   ConfirmAlumniNetIdDto,
@@ -20,9 +21,7 @@ import {
   PersonNetIdsResponse,
 } from './dto/netid.dto.js';
 import { requestContext } from './http-context.js';
-import { SESSION_COOKIE } from './identity.constants.js';
 import { IdentityExceptionFilter } from './identity-exception.filter.js';
-import { mapSession } from './identity.mappers.js';
 import { NetIdPeopleService } from './netid-people.service.js';
 import { NetIdRecoveryService, type NetIdCodeSent } from './netid-recovery.service.js';
 import { NetIdRegistrationService, type NetIdRegistrationCodeSent } from './netid-registration.service.js';
@@ -100,11 +99,10 @@ export class NetIdAuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResponse> {
     const session = await this.signIn.signIn(
-      { netId: body.netId, password: body.password, previousToken: readCookie(request, SESSION_COOKIE) },
+      { netId: body.netId, password: body.password, previousToken: previousSessionToken(request) },
       requestContext(request),
     );
-    issueSessionCookies(response, session, this.config.environment === 'production');
-    return mapSession(session);
+    return signedInAnswer(response, session, this.config.environment === 'production');
   }
 
   @Post('forgot-netid/start')

@@ -3,7 +3,8 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { issueSessionCookies, readCookie } from './cookies.js';
+import { previousSessionToken } from './cookies.js';
+import { signedInAnswer } from './signed-in-answer.js';
 import { SessionResponse } from './dto/email-sign-in.dto.js';
 import {
   RegisterEmailDto,
@@ -13,9 +14,7 @@ import {
   RegisterVerifyDto,
 } from './dto/registration.dto.js';
 import { requestContext } from './http-context.js';
-import { SESSION_COOKIE } from './identity.constants.js';
 import { IdentityExceptionFilter } from './identity-exception.filter.js';
-import { mapSession } from './identity.mappers.js';
 import { RegistrationService } from './registration.service.js';
 import { Public } from './roles.js';
 
@@ -67,10 +66,9 @@ export class RegistrationController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResponse> {
     const session = await this.registration.verify(
-      { ticket: body.ticket, code: body.code, previousToken: readCookie(request, SESSION_COOKIE) },
+      { ticket: body.ticket, code: body.code, previousToken: previousSessionToken(request) },
       requestContext(request),
     );
-    issueSessionCookies(response, session, this.config.environment === 'production');
-    return mapSession(session);
+    return signedInAnswer(response, session, this.config.environment === 'production');
   }
 }

@@ -3,7 +3,8 @@ import { ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, Ap
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { issueSessionCookies, readCookie } from './cookies.js';
+import { issueSessionCookies, previousSessionToken, readCookie } from './cookies.js';
+import { signedInAnswer } from './signed-in-answer.js';
 import { SessionResponse } from './dto/email-sign-in.dto.js';
 import {
   SocialLinksResponse,
@@ -14,10 +15,9 @@ import {
   SocialProvidersResponse,
 } from './dto/social.dto.js';
 import { requestContext } from './http-context.js';
-import { SESSION_COOKIE } from './identity.constants.js';
 import { IdentityExceptionFilter } from './identity-exception.filter.js';
 import { isIdentityException } from './identity.exception.js';
-import { CODE_REQUESTED_MESSAGE, mapSession } from './identity.mappers.js';
+import { CODE_REQUESTED_MESSAGE } from './identity.mappers.js';
 import { CurrentSubject, Public, Roles, type Subject } from './roles.js';
 import { PROVIDER_NAMES, SOCIAL_BASE_PATH, SocialSignInService } from './social-sign-in.service.js';
 
@@ -80,12 +80,11 @@ export class SocialSignInController {
   ): Promise<SessionResponse> {
     const session = await this.social.linkVerify(
       readCookie(request, SOCIAL_LINK_COOKIE),
-      { code: body.code, previousToken: readCookie(request, SESSION_COOKIE) },
+      { code: body.code, previousToken: previousSessionToken(request) },
       requestContext(request),
     );
     response.clearCookie(SOCIAL_LINK_COOKIE, this.linkCookieOptions());
-    issueSessionCookies(response, session, this.secure());
-    return mapSession(session);
+    return signedInAnswer(response, session, this.secure());
   }
 
   @Post('link/cancel')
@@ -145,7 +144,7 @@ export class SocialSignInController {
     try {
       const result = await this.social.callback(
         provider,
-        { answer, handle: readCookie(request, SOCIAL_STATE_COOKIE), previousToken: readCookie(request, SESSION_COOKIE) },
+        { answer, handle: readCookie(request, SOCIAL_STATE_COOKIE), previousToken: previousSessionToken(request) },
         requestContext(request),
       );
       response.clearCookie(SOCIAL_STATE_COOKIE, this.stateCookieOptions());

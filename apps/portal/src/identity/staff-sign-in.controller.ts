@@ -3,13 +3,12 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { issueSessionCookies, readCookie } from './cookies.js';
+import { previousSessionToken } from './cookies.js';
+import { signedInAnswer } from './signed-in-answer.js';
 import { CodeRequestedResponse, CodeVerifyDto, SessionResponse } from './dto/email-sign-in.dto.js';
 import { StaffSignInStartDto } from './dto/staff-sign-in.dto.js';
 import { requestContext } from './http-context.js';
-import { SESSION_COOKIE } from './identity.constants.js';
 import { IdentityExceptionFilter } from './identity-exception.filter.js';
-import { mapSession } from './identity.mappers.js';
 import { Public } from './roles.js';
 import { StaffSignInService } from './staff-sign-in.service.js';
 
@@ -47,10 +46,9 @@ export class StaffSignInController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResponse> {
     const session = await this.signIn.verify(
-      { requestId: body.requestId, code: body.code, previousToken: readCookie(request, SESSION_COOKIE) },
+      { requestId: body.requestId, code: body.code, previousToken: previousSessionToken(request) },
       requestContext(request),
     );
-    issueSessionCookies(response, session, this.config.environment === 'production');
-    return mapSession(session);
+    return signedInAnswer(response, session, this.config.environment === 'production');
   }
 }
