@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ecard as ecardApi } from '../api/api.js';
 import type { AdminEcard, ReviewItem } from '../api/ecard.js';
 import { errorText } from '../forms/error-text.js';
+import { useLoaded } from '../forms/use-loaded.js';
 import { FormAlert } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { RequireSession } from '../layout/require-session.js';
@@ -30,25 +31,14 @@ export function EcardReviewsPage() {
 
 const fullName = (item: { name: { givenName: string; surname: string } }) => `${item.name.givenName} ${item.name.surname}`;
 
+const fetchReviews = () => ecardApi.reviews();
+
 function Reviews() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
-  const [items, setItems] = useState<ReviewItem[]>();
-  const [error, setError] = useState<string>();
+  const describe = useCallback((failure: unknown) => errorText(t, language, failure), [t, language]);
+  const { data: items, setData: setItems, loadError: error, reload: load } = useLoaded(fetchReviews, describe);
   const [done, setDone] = useState<string>();
-
-  const load = useCallback(async () => {
-    setError(undefined);
-    try {
-      setItems(await ecardApi.reviews());
-    } catch (failure) {
-      setError(errorText(t, language, failure));
-    }
-  }, [t, language]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <div className="content page page--wide">

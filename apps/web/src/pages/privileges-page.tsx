@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ecard as ecardApi } from '../api/api.js';
 import type { Privilege, PrivilegeInput } from '../api/ecard.js';
 import { errorText } from '../forms/error-text.js';
+import { useLoaded } from '../forms/use-loaded.js';
 import { FormAlert } from '../forms/fields.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { RequireSession } from '../layout/require-session.js';
@@ -72,27 +73,18 @@ export function PrivilegesPage() {
   );
 }
 
+const fetchPrivileges = () => ecardApi.privileges();
+
 function Privileges() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
-  const [items, setItems] = useState<Privilege[]>();
+  const describe = useCallback((failure: unknown) => errorText(t, language, failure), [t, language]);
+  const { data: items, loadError, reload: load } = useLoaded(fetchPrivileges, describe);
+  /** What went wrong with the last change (a load failure is `loadError`). */
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   /** 'new', a privilege id being edited, or nothing. */
   const [editing, setEditing] = useState<string>();
-
-  const load = useCallback(async () => {
-    setError(undefined);
-    try {
-      setItems(await ecardApi.privileges());
-    } catch (failure) {
-      setError(errorText(t, language, failure));
-    }
-  }, [t, language]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const titleOf = (privilege: Privilege) => (language === 'zh-Hant' ? privilege.titleZhHant : privilege.titleEn);
 
@@ -111,6 +103,7 @@ function Privileges() {
 
   const saved = async (privilege: Privilege) => {
     setEditing(undefined);
+    setError(undefined);
     setDone(t('privileges.saved', { title: titleOf(privilege) }));
     await load();
   };
@@ -119,9 +112,9 @@ function Privileges() {
     <div className="content page page--wide">
       <PageHeading className="page__title">{t('privileges.title')}</PageHeading>
       <p className="page__intro">{t('privileges.intro')}</p>
-      <FormAlert>{error}</FormAlert>
+      <FormAlert>{error ?? loadError}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
-      {items === undefined && !error && <p role="status">{t('common.loading')}</p>}
+      {items === undefined && !loadError && <p role="status">{t('common.loading')}</p>}
       {items?.length === 0 && <p>{t('privileges.empty')}</p>}
       {items && items.length > 0 && (
         <ul className="privilege-list">
