@@ -5,7 +5,8 @@ import { RATE_LIMITS } from './identity.constants.js';
 import { IdentityEffects, type RequestContext } from './identity-audit.js';
 import { OneTimeCodeService } from './one-time-code.service.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 
 export interface EmailSignInStart {
   email: string;
@@ -20,7 +21,7 @@ export class EmailSignInService {
     private readonly accounts: AlumniAccountRepository,
     private readonly codes: OneTimeCodeService,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly effects: IdentityEffects,
   ) {}
 
@@ -69,23 +70,7 @@ export class EmailSignInService {
       const account = subjectId ? await this.accounts.findById(subjectId) : null;
       // A right code always has an account: codes are only made for registered emails.
       if (!account) throw new Error(`sign-in code ${input.requestId} verified without an account`);
-      const session = await this.sessions.start({
-        subjectType: 'alumnus',
-        subjectId: account.id,
-        roles: ['alumnus'],
-        ip: context.ip,
-        userAgent: context.userAgent,
-        previousToken: input.previousToken,
-      });
-      await this.effects.record({
-        actorType: 'alumnus',
-        actorId: account.id,
-        action: 'alumnus.sign-in',
-        outcome: 'success',
-        context,
-        details: { method: 'email-code' },
-      });
-      return session;
+      return await this.signedIn.start({ type: 'alumnus', id: account.id }, context, input.previousToken, { method: 'email-code' });
     } catch (error) {
       await this.effects.record({
         actorType: 'alumnus',

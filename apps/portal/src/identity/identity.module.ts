@@ -40,6 +40,7 @@ import { SessionAccessService } from './session-access.service.js';
 import { SessionController } from './session.controller.js';
 import { SessionEntity } from './session.entity.js';
 import { SessionRepository } from './session.repository.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 import { SessionService } from './session.service.js';
 import { StaffIdentityLinkEntity } from './staff-identity-link.entity.js';
 import { StaffIdentityLinkRepository } from './staff-identity-link.repository.js';
@@ -120,6 +121,7 @@ void [mailFits, registryFits];
     OneTimeCodeService,
     RateLimitService,
     SessionService,
+    SignedInSessions,
     SessionAccessService,
     EmailSignInService,
     RegistrationService,

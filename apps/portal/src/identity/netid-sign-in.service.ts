@@ -5,7 +5,8 @@ import { IdentityException } from './identity.exception.js';
 import { NetIdRepository } from './netid-repository.js';
 import { NETID_RATE_LIMITS, normaliseNetId } from './netid-rules.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 
 export const NETID_CREDENTIALS_WRONG = 'The NetID or NetPassword is not correct. Please check them and try again.';
 
@@ -15,7 +16,7 @@ export class NetIdSignInService {
   constructor(
     private readonly netIds: NetIdRepository,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly effects: IdentityEffects,
   ) {}
 
@@ -48,22 +49,6 @@ export class NetIdSignInService {
     }
     // Right: the failure reserved above did not happen.
     await this.rateLimits.release(NETID_RATE_LIMITS.signInFailuresPerNetId, netIdKey);
-    const session = await this.sessions.start({
-      subjectType: 'alumnus',
-      subjectId: row.accountId,
-      roles: ['alumnus'],
-      ip: context.ip,
-      userAgent: context.userAgent,
-      previousToken: input.previousToken,
-    });
-    await this.effects.record({
-      actorType: 'alumnus',
-      actorId: row.accountId,
-      action: 'alumnus.sign-in',
-      outcome: 'success',
-      context,
-      details: { method: 'netid', netId: row.netId },
-    });
-    return session;
+    return this.signedIn.start({ type: 'alumnus', id: row.accountId }, context, input.previousToken, { method: 'netid', netId: row.netId });
   }
 }

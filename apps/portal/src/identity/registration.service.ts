@@ -14,7 +14,8 @@ import { OneTimeCodeService } from './one-time-code.service.js';
 import { RateLimitService } from './rate-limit.service.js';
 import type { RegistrationTicketEntity } from './registration-ticket.entity.js';
 import { RegistrationTicketRepository } from './registration-ticket.repository.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 
 /** The FAQ's message when the registry has no graduate with these details. */
 export const IDENTITY_NOT_MATCHED_MESSAGE = 'The information you entered is not correct';
@@ -39,7 +40,7 @@ export class RegistrationService {
     private readonly tickets: RegistrationTicketRepository,
     private readonly codes: OneTimeCodeService,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly keys: IdentityKeys,
     private readonly clock: Clock,
     private readonly effects: IdentityEffects,
@@ -146,14 +147,6 @@ export class RegistrationService {
       for (const to of [account.email, previousEmail]) {
         if (to) this.effects.sendInBackground({ to, template: 'email-registered', locale: request.locale, data: { email: account.email } });
       }
-      const session = await this.sessions.start({
-        subjectType: 'alumnus',
-        subjectId: account.id,
-        roles: ['alumnus'],
-        ip: context.ip,
-        userAgent: context.userAgent,
-        previousToken: input.previousToken,
-      });
       await this.effects.record({
         actorType: 'alumnus',
         actorId: account.id,
@@ -164,15 +157,7 @@ export class RegistrationService {
         targetId: ticket.graduateId,
         details: { emailChanged: previousEmail !== null },
       });
-      await this.effects.record({
-        actorType: 'alumnus',
-        actorId: account.id,
-        action: 'alumnus.sign-in',
-        outcome: 'success',
-        context,
-        details: { method: 'email-registration' },
-      });
-      return session;
+      return await this.signedIn.start({ type: 'alumnus', id: account.id }, context, input.previousToken, { method: 'email-registration' });
     } catch (error) {
       await this.effects.record({
         actorType: 'alumnus',

@@ -14,7 +14,8 @@ import { OidcLoginStateRepository } from './oidc-login-state.repository.js';
 import { OidcRelyingParty, type OidcCallbackAnswer } from './oidc-relying-party.js';
 import { OneTimeCodeService } from './one-time-code.service.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 import {
   SOCIAL_PROVIDERS,
   type SocialIdentityLinkEntity,
@@ -91,7 +92,7 @@ export class SocialSignInService {
     private readonly accounts: AlumniAccountRepository,
     private readonly codes: OneTimeCodeService,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly keys: IdentityKeys,
     private readonly clock: Clock,
     private readonly effects: IdentityEffects,
@@ -414,23 +415,11 @@ export class SocialSignInService {
     previousToken: string | undefined,
     context: RequestContext,
   ): Promise<StartedSession> {
-    const session = await this.sessions.start({
-      subjectType: 'alumnus',
-      subjectId: accountId,
-      roles: ['alumnus'],
-      ip: context.ip,
-      userAgent: context.userAgent,
-      previousToken,
+    return this.signedIn.start({ type: 'alumnus', id: accountId }, context, previousToken, {
+      method: 'social',
+      provider,
+      issuer: identity.issuer,
     });
-    await this.effects.record({
-      actorType: 'alumnus',
-      actorId: accountId,
-      action: 'alumnus.sign-in',
-      outcome: 'success',
-      context,
-      details: { method: 'social', provider, issuer: identity.issuer },
-    });
-    return session;
   }
 
   private async findPending(handle: string | undefined): Promise<SocialPendingLinkEntity> {

@@ -9,6 +9,7 @@ import type { OidcLoginStateEntity } from './oidc-login-state.entity.js';
 import type { OidcLoginStateRepository } from './oidc-login-state.repository.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { SessionService, StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 import type { StaffIdentityLinkRepository } from './staff-identity-link.repository.js';
 import { StaffOidcSignInService } from './staff-oidc-sign-in.service.js';
 import type { OidcIdentity, StaffOidcClient } from './staff-oidc.client.js';
@@ -50,7 +51,17 @@ function setup(options: { identity: OidcIdentity; state?: Partial<OidcLoginState
     record,
     reason: (error: unknown) => (error instanceof IdentityException ? error.code : 'error'),
   } as unknown as IdentityEffects;
-  const service = new StaffOidcSignInService(client, states, links, staff, rateLimits, sessions, keys, clock, effects);
+  const service = new StaffOidcSignInService(
+    client,
+    states,
+    links,
+    staff,
+    rateLimits,
+    new SignedInSessions(sessions, effects),
+    keys,
+    clock,
+    effects,
+  );
   const callback = (state = 'the-state') =>
     service.callback({ handle: 'h', query: new URLSearchParams({ state, code: 'c' }) }, { ip: '203.0.113.1' });
   return { service, callback, identify, start, findByEmail, linkOrTouch, record };

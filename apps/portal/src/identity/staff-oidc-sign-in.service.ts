@@ -9,7 +9,8 @@ import { IdentityException } from './identity.exception.js';
 import { IdentityKeys } from './identity-keys.js';
 import { OidcLoginStateRepository } from './oidc-login-state.repository.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 import { StaffIdentityLinkRepository } from './staff-identity-link.repository.js';
 import { StaffOidcClient, type OidcIdentity } from './staff-oidc.client.js';
 
@@ -28,7 +29,7 @@ export class StaffOidcSignInService {
     private readonly links: StaffIdentityLinkRepository,
     private readonly staff: StaffRepository,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly keys: IdentityKeys,
     private readonly clock: Clock,
     private readonly effects: IdentityEffects,
@@ -71,23 +72,10 @@ export class StaffOidcSignInService {
       if (!stored || this.clock.now() >= stored.expiresAt || !this.keys.equal(stored.state, returned)) throw stateInvalid();
       identity = await this.client.identify(input.query, stored);
       account = await this.findAccount(identity);
-      const session = await this.sessions.start({
-        subjectType: 'staff',
-        subjectId: account.id,
-        roles: [account.role],
-        ip: context.ip,
-        userAgent: context.userAgent,
-        previousToken: input.previousToken,
+      return await this.signedIn.start({ type: 'staff', id: account.id, role: account.role }, context, input.previousToken, {
+        method: 'oidc',
+        issuer: identity.issuer,
       });
-      await this.effects.record({
-        actorType: 'staff',
-        actorId: account.id,
-        action: 'staff.sign-in',
-        outcome: 'success',
-        context,
-        details: { method: 'oidc', issuer: identity.issuer },
-      });
-      return session;
     } catch (error) {
       await this.effects.record({
         actorType: 'staff',

@@ -10,7 +10,8 @@ import { IdentityException } from './identity.exception.js';
 import type { MailLocale } from './alumni-account.entity.js';
 import { OneTimeCodeService } from './one-time-code.service.js';
 import { RateLimitService } from './rate-limit.service.js';
-import { SessionService, type StartedSession } from './session.service.js';
+import type { StartedSession } from './session.service.js';
+import { SignedInSessions } from './signed-in-sessions.js';
 
 /** Staff sign in with their password (argon2id) and then a code sent to their email. */
 @Injectable()
@@ -19,7 +20,7 @@ export class StaffSignInService {
     private readonly staff: StaffRepository,
     private readonly codes: OneTimeCodeService,
     private readonly rateLimits: RateLimitService,
-    private readonly sessions: SessionService,
+    private readonly signedIn: SignedInSessions,
     private readonly effects: IdentityEffects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -71,16 +72,7 @@ export class StaffSignInService {
       const request = await this.codes.verify(input.requestId, 'staff-sign-in', input.code);
       const account = request.subjectId ? await this.staff.findById(request.subjectId) : null;
       if (!account || !account.active) throw new IdentityException('staff-credentials-wrong', 'This staff account is not active.');
-      const session = await this.sessions.start({
-        subjectType: 'staff',
-        subjectId: account.id,
-        roles: [account.role],
-        ip: context.ip,
-        userAgent: context.userAgent,
-        previousToken: input.previousToken,
-      });
-      await this.effects.record({ actorType: 'staff', actorId: account.id, action: 'staff.sign-in', outcome: 'success', context });
-      return session;
+      return await this.signedIn.start({ type: 'staff', id: account.id, role: account.role }, context, input.previousToken);
     } catch (error) {
       await this.effects.record({
         actorType: 'staff',
