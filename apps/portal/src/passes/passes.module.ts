@@ -6,6 +6,7 @@ import { KeysModule } from '../keys/keys.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { GuestLinks } from './guest-links.js';
 import { PassesController } from './passes.controller.js';
+import { GuestPolicyAdminController } from './guest-policy-admin.controller.js';
 import { PassesRepository } from './passes.repository.js';
 import { PassesService } from './passes.service.js';
 
@@ -16,7 +17,7 @@ import { PassesService } from './passes.service.js';
  */
 @Module({
   imports: [AdminModule, IdentityModule, KeysModule, MailModule],
-  controllers: [PassesController],
+  controllers: [PassesController, GuestPolicyAdminController],
   providers: [PassesRepository, PassesService, GuestLinks, IdentityKeys],
   exports: [PassesService],
 })
