@@ -24,6 +24,13 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, currentPath, () => '/');
 }
 
+const currentSearch = (): string => window.location.search;
+
+/** The current query string's parameters, re-rendering on every navigation (for a page whose state is in the URL). */
+export function useSearchParams(): URLSearchParams {
+  return new URLSearchParams(useSyncExternalStore(subscribe, currentSearch, () => ''));
+}
+
 export function navigate(to: string, { replace = false }: { replace?: boolean } = {}): void {
   if (replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);

@@ -8,7 +8,8 @@ import { RequireSession } from '../../layout/require-session.js';
 import { useDocumentTitle } from '../../layout/use-document-title.js';
 import { hasRole, useSession } from '../../session/session-context.js';
 import { AlumniDetailView } from './alumni/alumni-detail.js';
-import { navigateWithParams, useSearchParams } from './alumni/use-search-params.js';
+import { useSearchParams } from '../../router/router.js';
+import { navigateWithParams } from './alumni/navigate-with-params.js';
 
 const MAX_QUERY = 100;
 
