@@ -16,19 +16,22 @@ export function SiteNav() {
   if (roles.includes('security-staff')) {
     links.push({ to: '/security', label: t('nav.security') }, { to: '/security/handheld', label: t('nav.handheld') });
   }
-  if (roles.includes('aao-admin')) {
+  const admin = roles.includes('aao-admin');
+  const reader = admin || roles.includes('auditor');
+  // Auditors read what the AAO administers (the pages show them no controls); only the AAO reviews, edits and imports.
+  if (reader) links.push({ to: '/admin/alumni', label: t('nav.alumni') });
+  if (admin) {
+    links.push({ to: '/admin/ecard-reviews', label: t('nav.reviews') }, { to: '/admin/privileges', label: t('nav.privileges') });
+  }
+  if (reader) {
     links.push(
-      { to: '/admin/alumni', label: t('nav.alumni') },
-      { to: '/admin/ecard-reviews', label: t('nav.reviews') },
-      { to: '/admin/privileges', label: t('nav.privileges') },
       { to: '/admin/guest-policy', label: t('nav.guestPolicy') },
       { to: '/admin/gates', label: t('nav.gates') },
       { to: '/admin/keys', label: t('nav.keys') },
-      { to: '/admin/staff', label: t('nav.staff') },
-      { to: '/admin/registry', label: t('nav.registry') },
     );
   }
-  if (roles.includes('aao-admin') || roles.includes('auditor')) {
+  if (admin) links.push({ to: '/admin/staff', label: t('nav.staff') }, { to: '/admin/registry', label: t('nav.registry') });
+  if (reader) {
     links.push({ to: '/reports', label: t('nav.reports') }, { to: '/admin/audit', label: t('nav.audit') });
   }
   if (links.length === 0) return null;
