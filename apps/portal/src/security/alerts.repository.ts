@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AlertKind, SecurityAlert } from '@campuspass/contracts';
+
+export type AlertSeverity = SecurityAlert['severity'];
+export type AlertState = 'open' | 'acknowledged' | 'all';
+
+/** One occurrence of something security staff must see. */
+export interface AlertOccurrence {
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly gateId: string | null;
+  /** 32 hex digits or a uuid. */
+  readonly passId: string | null;
+  readonly message: string;
+  /** Occurrences with one key fold into one open alert. */
+  readonly dedupKey: string;
+  readonly at: Date;
+  /** How many occurrences this stands for (a batch of stored entries folds its repeats before raising); 1 by default. */
+  readonly times?: number;
+}
+
+/** A gate as the periodic check sees it: its latest heartbeat, or when it last made contact at all. */
+export interface GateCondition {
+  readonly gateId: string;
+  readonly name: string;
+  /** Latest heartbeat, else enrollment; null for a gate that never made contact. */
+  readonly lastContactAt: Date | null;
+  readonly clockTrusted: boolean | null;
+  readonly fireInput: string | null;
+  readonly outboxFill: number | null;
+}
+
+const ALERT_SELECT = `
+  SELECT a.id::text AS id, a.kind, a.severity, a.gate_id, g.name AS gate_name, replace(a.pass_id::text, '-', '') AS pass_id, a.message,
+         a.raised_at, a.last_seen_at, a.count, a.acknowledged_at, s.name AS acknowledged_by, a.note
+    FROM security_alert a
+    LEFT JOIN gate g ON g.id = a.gate_id
+    LEFT JOIN staff_account s ON s.id = a.acknowledged_by`;
+
+interface AlertRow {
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  gate_id: string | null;
+  gate_name: string | null;
+  pass_id: string | null;
+  message: string;
+  raised_at: Date;
+  last_seen_at: Date;
+  count: number;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  note: string | null;
+}
+
+function mapAlert(row: AlertRow): SecurityAlert {
+  return {
+    id: row.id,
+    kind: row.kind,
+    severity: row.severity,
+    gateId: row.gate_id,
+    gateName: row.gate_name,
+    passId: row.pass_id,
+    message: row.message,
+    raisedAt: row.raised_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+    count: row.count,
+    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+    acknowledgedBy: row.acknowledged_by,
+    note: row.note,
+  };
+}
+
+export type AcknowledgeResult = { readonly status: 'done'; readonly alert: SecurityAlert } | { readonly status: 'not-found' | 'already' };
+
+@Injectable()
+export class AlertsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Opens an alert, or folds the occurrence into the open alert of the same key (count + times, last seen). One
+   * statement on the partial unique index: concurrent workers raising the same alert make one row.
+   */
+  async raise(occurrence: AlertOccurrence): Promise<string> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO security_alert (kind, severity, gate_id, pass_id, message, dedup_key, raised_at, last_seen_at, count)
+       VALUES ($1, $2, $3, $4::uuid, $5, $6, $7, $7, $8)
+       ON CONFLICT (dedup_key) WHERE acknowledged_at IS NULL DO UPDATE
+         SET count = security_alert.count + EXCLUDED.count,
+             last_seen_at = greatest(security_alert.last_seen_at, EXCLUDED.last_seen_at),
+             message = EXCLUDED.message
+       RETURNING id::text AS id`,
+      [
+        occurrence.kind,
+        occurrence.severity,
+        occurrence.gateId,
+        occurrence.passId,
+        occurrence.message,
+        occurrence.dedupKey,
+        occurrence.at,
+        occurrence.times ?? 1,
+      ],
+    )) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+
+  /**
+   * A condition that lasts (a gate offline, its fire input active) is one alert however often the check sees it:
+   * the open alert of the key, or an acknowledged one last seen since `continuingSince`, only has `last_seen_at`
+   * moved. Otherwise a new alert opens. Returns the new alert's id, or null when the condition was known already.
+   */
+  async raiseCondition(occurrence: AlertOccurrence, continuingSince: Date): Promise<string | null> {
+    return this.dataSource.transaction(async (manager) => {
+      // Serialises checks of one key across workers (the lock ends with the transaction).
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7340))`, [occurrence.dedupKey]);
+      const touched = (await manager.query(
+        `UPDATE security_alert SET last_seen_at = greatest(last_seen_at, $2)
+          WHERE id = (SELECT id FROM security_alert WHERE dedup_key = $1 AND (acknowledged_at IS NULL OR last_seen_at >= $3)
+                       ORDER BY (acknowledged_at IS NULL) DESC, id DESC LIMIT 1)
+          RETURNING id`,
+        [occurrence.dedupKey, occurrence.at, continuingSince],
+      )) as [unknown[], number];
+      if (touched[0].length > 0) return null;
+      const rows = (await manager.query(
+        `INSERT INTO security_alert (kind, severity, gate_id, pass_id, message, dedup_key, raised_at, last_seen_at)
+         VALUES ($1, $2, $3, $4::uuid, $5, $6, $7, $7)
+         ON CONFLICT (dedup_key) WHERE acknowledged_at IS NULL DO UPDATE SET last_seen_at = greatest(security_alert.last_seen_at, EXCLUDED.last_seen_at)
+         RETURNING id::text AS id`,
+        [
+          occurrence.kind,
+          occurrence.severity,
+          occurrence.gateId,
+          occurrence.passId,
+          occurrence.message,
+          occurrence.dedupKey,
+          occurrence.at,
+        ],
+      )) as Array<{ id: string }>;
+      return rows[0]!.id;
+    });
+  }
+
+  async find(id: string): Promise<SecurityAlert | null> {
+    const rows = (await this.dataSource.query(`${ALERT_SELECT} WHERE a.id = $1`, [id])) as AlertRow[];
+    return rows[0] ? mapAlert(rows[0]) : null;
+  }
+
+  /** Open alerts first (latest occurrence first), then acknowledged ones; at most `limit`. */
+  async list(state: AlertState, limit: number): Promise<SecurityAlert[]> {
+    const where =
+      state === 'open' ? 'WHERE a.acknowledged_at IS NULL' : state === 'acknowledged' ? 'WHERE a.acknowledged_at IS NOT NULL' : '';
+    const rows = (await this.dataSource.query(
+      `${ALERT_SELECT} ${where} ORDER BY (a.acknowledged_at IS NULL) DESC, a.last_seen_at DESC, a.id DESC LIMIT $1`,
+      [limit],
+    )) as AlertRow[];
+    return rows.map(mapAlert);
+  }
+
+  /** Acknowledges an open alert; 'already' when someone acknowledged it first (the row lock decides). */
+  async acknowledge(id: string, staffId: string, note: string, now: Date): Promise<AcknowledgeResult> {
+    const updated = (await this.dataSource.query(
+      `UPDATE security_alert SET acknowledged_at = $3, acknowledged_by = $2, note = $4 WHERE id = $1 AND acknowledged_at IS NULL RETURNING id`,
+      [id, staffId, now, note],
+    )) as [unknown[], number];
+    if (updated[0].length === 0) return (await this.find(id)) ? { status: 'already' } : { status: 'not-found' };
+    return { status: 'done', alert: (await this.find(id))! };
+  }
+
+  /**
+   * Denials of this pass (any gate, handheld included) from `since` up to and including this entry, in the order
+   * (occurred_at, gate, event id): each denial of a burst stored at once counts only those before it.
+   */
+  async denialsOfPass(passId: string, since: Date, upTo: { at: Date; gateId: string; eventId: string }): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM gate_event
+        WHERE pass_id = $1::uuid AND decision = 'denied' AND occurred_at >= $2
+          AND (occurred_at, gate_id, event_id) <= ($3::timestamptz, $4::uuid, $5::uuid)`,
+      [passId, since, upTo.at, upTo.gateId, upTo.eventId],
+    )) as Array<{ n: number }>;
+    return rows[0]!.n;
+  }
+
+  /** Active turnstile gates with their latest heartbeat, for the periodic check. */
+  async gateConditions(): Promise<GateCondition[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT g.id, g.name, coalesce(s.received_at, g.enrolled_at) AS last_contact_at, s.clock_trusted, s.fire_input, s.outbox_fill
+         FROM gate g LEFT JOIN gate_status s ON s.gate_id = g.id
+        WHERE g.kind = 'turnstile' AND g.status = 'active'`,
+    )) as Array<{
+      id: string;
+      name: string;
+      last_contact_at: Date | null;
+      clock_trusted: boolean | null;
+      fire_input: string | null;
+      outbox_fill: number | null;
+    }>;
+    return rows.map((row) => ({
+      gateId: row.id,
+      name: row.name,
+      lastContactAt: row.last_contact_at,
+      clockTrusted: row.clock_trusted,
+      fireInput: row.fire_input,
+      outboxFill: row.outbox_fill,
+    }));
+  }
+}

@@ -1,0 +1,248 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LiveEntry, SecurityAlert } from '@campuspass/contracts';
+import { AuditService } from '../admin/audit.service.js';
+import { Clock } from '../identity/clock.js';
+import { AlertsRepository, type AlertOccurrence, type AlertState } from './alerts.repository.js';
+import { SecurityFeed } from './security-feed.js';
+import { SECURITY_SETTINGS, type SecuritySettings } from './security-settings.js';
+import { SecurityException } from './security.exception.js';
+
+/** How many alerts one list answer holds at most. */
+const ALERT_LIST_LIMIT = 500;
+
+const key = (...parts: Array<string | null>) => parts.map((part) => part ?? '-').join('|');
+
+/** Who acknowledges, for the audit log. */
+export interface AlertActor {
+  readonly staffId: string;
+  readonly ip: string | null;
+}
+
+/**
+ * Security alerts: raised from stored entries (forced passage, sensor faults, untrusted clocks, manual opens,
+ * conflicts, repeated denials of a pass) and from the periodic check of gates' heartbeats (offline, clock, fire
+ * input, outbox). Every alert raised or changed goes out on the live feed.
+ */
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly repository: AlertsRepository,
+    private readonly feed: SecurityFeed,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(SECURITY_SETTINGS) private readonly settings: SecuritySettings,
+  ) {}
+
+  list(state: AlertState): Promise<SecurityAlert[]> {
+    return this.repository.list(state, ALERT_LIST_LIMIT);
+  }
+
+  async acknowledge(id: string, note: string, actor: AlertActor): Promise<SecurityAlert> {
+    if (!/^[1-9]\d{0,15}$/.test(id)) throw new SecurityException('alert-not-found', `There is no alert ${id}. Reload the alerts.`);
+    const result = await this.repository.acknowledge(id, actor.staffId, note, this.clock.now());
+    if (result.status !== 'done') {
+      if (result.status === 'not-found') throw new SecurityException('alert-not-found', `There is no alert ${id}. Reload the alerts.`);
+      throw new SecurityException(
+        'alert-already-acknowledged',
+        'This alert was acknowledged already (perhaps by a colleague). Reload the alerts to see who did and their note.',
+      );
+    }
+    await this.audit.record({
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: 'security.alert.acknowledge',
+      targetType: 'security-alert',
+      targetId: id,
+      outcome: 'success',
+      ip: actor.ip,
+      details: { kind: result.alert.kind, gateId: result.alert.gateId, note },
+    });
+    await this.feed.publish({ type: 'alert', data: result.alert });
+    return result.alert;
+  }
+
+  /** Raises what these stored entries call for. */
+  async raiseFromEntries(entries: readonly LiveEntry[]): Promise<void> {
+    // Repeats within one batch (a gate's backlog after an outage) fold here: one statement per alert, not per entry.
+    const byKey = new Map<string, AlertOccurrence & { times: number }>();
+    for (const entry of entries) {
+      for (const occurrence of await this.occurrencesOf(entry)) {
+        const known = byKey.get(occurrence.dedupKey);
+        if (!known) byKey.set(occurrence.dedupKey, { ...occurrence, times: 1 });
+        else byKey.set(occurrence.dedupKey, { ...(occurrence.at >= known.at ? occurrence : known), times: known.times + 1 });
+      }
+    }
+    for (const occurrence of byKey.values()) await this.raise(occurrence);
+  }
+
+  /**
+   * The periodic check (run by the worker): gates offline longer than the threshold, and heartbeats reporting an
+   * untrusted clock, an active fire input or a filling outbox. A condition that lasts stays one alert.
+   */
+  async checkGates(): Promise<number> {
+    const now = this.clock.now();
+    // An acknowledged condition seen again within two check intervals is the same condition still going on.
+    const continuingSince = new Date(now.getTime() - 2 * this.settings.alertCheckIntervalMs - 5000);
+    let raised = 0;
+    for (const gate of await this.repository.gateConditions()) {
+      const occurrences: AlertOccurrence[] = [];
+      const base = { gateId: gate.gateId, passId: null, at: now };
+      if (gate.lastContactAt && now.getTime() - gate.lastContactAt.getTime() > this.settings.gateOfflineAlertMs) {
+        const minutes = Math.floor((now.getTime() - gate.lastContactAt.getTime()) / 60_000);
+        occurrences.push({
+          ...base,
+          kind: 'gate-offline',
+          severity: 'critical',
+          message: `Gate ${gate.name} is offline: no heartbeat since ${gate.lastContactAt.toISOString()} (${minutes} min).`,
+          dedupKey: key('gate-offline', gate.gateId),
+        });
+      }
+      if (gate.clockTrusted === false) {
+        occurrences.push({
+          ...base,
+          kind: 'clock-untrusted',
+          severity: 'warning',
+          message: `Gate ${gate.name} does not trust its clock: it denies scans until its time is synced.`,
+          dedupKey: key('clock-untrusted', gate.gateId, 'heartbeat'),
+        });
+      }
+      if (gate.fireInput === 'active') {
+        occurrences.push({
+          ...base,
+          kind: 'fire-input',
+          severity: 'critical',
+          message: `Fire/panic input active at gate ${gate.name}: the turnstile is held free.`,
+          dedupKey: key('fire-input', gate.gateId),
+        });
+      }
+      if (gate.outboxFill !== null && gate.outboxFill >= this.settings.outboxFillAlert) {
+        occurrences.push({
+          ...base,
+          kind: 'outbox-filling',
+          severity: 'warning',
+          message: `Gate ${gate.name}'s outbox is ${Math.round(gate.outboxFill * 100)}% full: its events are not reaching the portal.`,
+          dedupKey: key('outbox-filling', gate.gateId),
+        });
+      }
+      for (const occurrence of occurrences) {
+        const id = await this.repository.raiseCondition(occurrence, continuingSince);
+        if (id !== null) {
+          raised++;
+          await this.publish(id);
+        }
+      }
+    }
+    return raised;
+  }
+
+  private async raise(occurrence: AlertOccurrence): Promise<void> {
+    await this.publish(await this.repository.raise(occurrence));
+  }
+
+  private async publish(id: string): Promise<void> {
+    const alert = await this.repository.find(id);
+    if (alert) await this.feed.publish({ type: 'alert', data: alert });
+  }
+
+  private async occurrencesOf(entry: LiveEntry): Promise<AlertOccurrence[]> {
+    const at = new Date(entry.occurredAt);
+    const where = `at ${entry.gateName}`;
+    const base = { gateId: entry.gateId, passId: null, at };
+    const flags = new Set(entry.flags);
+    const found: AlertOccurrence[] = [];
+    if (entry.type === 'forced-passage') {
+      found.push({
+        ...base,
+        kind: 'forced-passage',
+        severity: 'critical',
+        message: `Forced passage ${where}: the turnstile turned without a grant.`,
+        dedupKey: key('forced-passage', entry.gateId),
+      });
+    }
+    if (entry.type === 'sensor-fault' || entry.passage === 'sensor-fault') {
+      found.push({
+        ...base,
+        kind: 'sensor-fault',
+        severity: 'warning',
+        message: `Passage sensor fault ${where}: passages are not being confirmed.`,
+        dedupKey: key('sensor-fault', entry.gateId),
+      });
+    }
+    if (flags.has('clock-untrusted')) {
+      found.push({
+        ...base,
+        kind: 'clock-untrusted',
+        severity: 'warning',
+        message: `A decision ${where} was made while the gate did not trust its clock.`,
+        dedupKey: key('clock-untrusted', entry.gateId),
+      });
+    }
+    if (entry.type === 'manual-open' || flags.has('manual-open')) {
+      found.push({
+        ...base,
+        kind: 'manual-open',
+        severity: 'info',
+        message: `Turnstile opened by hand ${where}${entry.operator ? ` by ${entry.operator}` : ''}.`,
+        dedupKey: key('manual-open', entry.gateId),
+      });
+    }
+    // Alerts a gate reported itself (its clock jumped, its outbox fills up).
+    if (entry.type === 'alert' && (entry.reason === 'clock-skew' || entry.reason === 'clock-backwards')) {
+      found.push({
+        ...base,
+        kind: 'clock-untrusted',
+        severity: 'warning',
+        message: `Gate ${entry.gateName} reported a clock problem (${entry.reason}).`,
+        dedupKey: key('clock-untrusted', entry.gateId),
+      });
+    }
+    if (entry.type === 'alert' && entry.reason === 'outbox-filling') {
+      found.push({
+        ...base,
+        kind: 'outbox-filling',
+        severity: 'warning',
+        message: `Gate ${entry.gateName} reported its outbox filling up: its events are not reaching the portal.`,
+        dedupKey: key('outbox-filling', entry.gateId, 'gate-event'),
+      });
+    }
+    if (flags.has('revoked-before-scan')) {
+      found.push({
+        ...base,
+        passId: entry.passId,
+        kind: 'revoked-before-scan',
+        severity: 'critical',
+        message: `Pass ${entry.passId ?? '(unknown)'} was admitted offline ${where} although it had been revoked before the scan.`,
+        dedupKey: key('revoked-before-scan', entry.gateId, entry.passId),
+      });
+    }
+    if (flags.has('two-gates')) {
+      found.push({
+        ...base,
+        passId: entry.passId,
+        kind: 'two-gates',
+        severity: 'warning',
+        message: `Pass ${entry.passId ?? '(unknown)'} was admitted ${where} and at another gate within the re-entry window.`,
+        dedupKey: key('two-gates', entry.gateId, entry.passId),
+      });
+    }
+    if (entry.decision === 'denied' && entry.passId !== null) {
+      const windowMs = this.settings.repeatedDenialsWindowMs;
+      const denials = await this.repository.denialsOfPass(entry.passId, new Date(at.getTime() - windowMs), {
+        at,
+        gateId: entry.gateId,
+        eventId: entry.eventId,
+      });
+      if (denials >= this.settings.repeatedDenials) {
+        found.push({
+          ...base,
+          passId: entry.passId,
+          kind: 'repeated-denials',
+          severity: 'warning',
+          message: `Pass ${entry.passId} was denied ${denials} times within ${Math.round(windowMs / 60_000)} minutes (latest ${where}: ${entry.reason ?? 'denied'}).`,
+          dedupKey: key('repeated-denials', null, entry.passId),
+        });
+      }
+    }
+    return found;
+  }
+}

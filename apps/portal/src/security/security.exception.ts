@@ -1,0 +1,19 @@
+import { DomainException } from '../core/http/domain.exception.js';
+
+export const SECURITY_ERROR_STATUS = {
+  /** A query parameter of the entry search or the alert list is not valid (the message says which and why). */
+  'security-query-invalid': 400,
+  'alert-not-found': 404,
+  /** Acknowledged already, by this or another staff member. */
+  'alert-already-acknowledged': 409,
+  /** No eCard photo to show for this card. */
+  'photo-not-found': 404,
+} as const;
+
+export type SecurityErrorCode = keyof typeof SECURITY_ERROR_STATUS;
+
+export class SecurityException extends DomainException<SecurityErrorCode> {
+  get httpStatus(): number {
+    return SECURITY_ERROR_STATUS[this.code];
+  }
+}

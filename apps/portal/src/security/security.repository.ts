@@ -1,0 +1,323 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { GateEvent } from '@campuspass/contracts';
+import type { EntryHolder, GateTile, LiveEntry } from '@campuspass/contracts';
+import { cardName } from '../gates/gate-bundle.service.js';
+
+/** The photo a holder's tile shows: the card's current photo unless rejected, else the last approved one (as gates get). */
+const PHOTO_ID_SQL = (ecard: string) => `coalesce(
+  (SELECT ph.id FROM ecard_photo ph WHERE ph.id = ${ecard}.current_photo_id AND ph.review_status IN ('pending', 'approved')),
+  (SELECT ph.id FROM ecard_photo ph WHERE ph.ecard_id = ${ecard}.id AND ph.review_status = 'approved'
+    ORDER BY ph.reviewed_at DESC NULLS LAST LIMIT 1))`;
+
+/** One stored event with what the dashboard shows about it (gate name, holder); never a personal ID number. */
+const ENTRY_SELECT = `
+  SELECT ge.event_id, ge.gate_id, g.name AS gate_name, ge.sequence, ge.type, ge.decision, ge.reason,
+         replace(ge.pass_id::text, '-', '') AS pass_id, ge.pass_kind, ge.pass_ecard_id, p.guest_name,
+         gr.surname, gr.given_name, ${PHOTO_ID_SQL('e')} AS photo_id,
+         ge.passage, ge.operator, ge.clock_trusted, ge.occurred_at, ge.received_at, ge.flags,
+         to_char(ge.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_key
+    FROM gate_event ge
+    JOIN gate g ON g.id = ge.gate_id
+    LEFT JOIN pass p ON p.id = ge.pass_id
+    LEFT JOIN ecard e ON e.id = ge.pass_ecard_id
+    LEFT JOIN graduate gr ON gr.id = e.graduate_id`;
+
+interface EntryRow {
+  event_id: string;
+  gate_id: string;
+  gate_name: string;
+  sequence: string;
+  type: LiveEntry['type'];
+  decision: LiveEntry['decision'];
+  reason: string | null;
+  pass_id: string | null;
+  pass_kind: 'alumni-day' | 'guest' | null;
+  pass_ecard_id: number | null;
+  guest_name: string | null;
+  surname: string | null;
+  given_name: string | null;
+  photo_id: string | null;
+  passage: LiveEntry['passage'];
+  operator: string | null;
+  clock_trusted: boolean;
+  occurred_at: Date;
+  received_at: Date;
+  flags: string[];
+  occurred_key: string;
+}
+
+/** Where a holder's photo is served to security staff; `v` changes with the photo so a cached old one is not shown. */
+export const holderPhotoUrl = (ecardId: number, photoId: string) => `/api/security/ecards/${ecardId}/photo?v=${photoId.slice(0, 8)}`;
+
+function mapHolder(row: EntryRow): EntryHolder | null {
+  if (row.pass_kind === null || row.pass_ecard_id === null) return null;
+  const cardHolder = row.surname !== null && row.given_name !== null ? cardName(row.surname, row.given_name) : null;
+  if (row.pass_kind === 'guest') {
+    // No photo for a guest: the only photo is the host's, and a guard comparing it with the guest's face would be
+    // misled (gates show none for guests either).
+    return {
+      name: row.guest_name ?? 'Guest (name unknown)',
+      kind: 'guest',
+      ecardId: row.pass_ecard_id,
+      hostName: cardHolder,
+      photoUrl: null,
+    };
+  }
+  const photoUrl = row.decision === 'granted' && row.photo_id ? holderPhotoUrl(row.pass_ecard_id, row.photo_id) : null;
+  return { name: cardHolder ?? `eCard ${row.pass_ecard_id}`, kind: 'alumni-day', ecardId: row.pass_ecard_id, hostName: null, photoUrl };
+}
+
+function mapEntry(row: EntryRow): LiveEntry {
+  return {
+    eventId: row.event_id,
+    gateId: row.gate_id,
+    gateName: row.gate_name,
+    sequence: Number(row.sequence),
+    type: row.type,
+    decision: row.decision,
+    reason: row.reason,
+    passId: row.pass_id,
+    holder: mapHolder(row),
+    passage: row.passage,
+    operator: row.operator,
+    clockTrusted: row.clock_trusted,
+    occurredAt: row.occurred_at.toISOString(),
+    receivedAt: row.received_at.toISOString(),
+    flags: row.flags,
+  };
+}
+
+/** Position in the search order (occurred_at, gate_id, event_id), newest first. */
+export interface EntryCursor {
+  /** occurred_at to the microsecond, ISO. */
+  readonly occurredAt: string;
+  readonly gateId: string;
+  readonly eventId: string;
+}
+
+export interface EntryFilter {
+  readonly q?: string;
+  /** 32 hex digits. */
+  readonly passId?: string;
+  readonly gateId?: string;
+  readonly decision?: 'granted' | 'denied';
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly after?: EntryCursor;
+  readonly limit: number;
+}
+
+export interface EntryPageRows {
+  readonly entries: LiveEntry[];
+  /** Cursor of the last entry when there may be more. */
+  readonly last: EntryCursor | null;
+}
+
+/** What the handheld check needs about a pass row. */
+export interface PassRow {
+  readonly status: 'active' | 'cancelled' | 'revoked';
+  readonly kind: 'alumni-day' | 'guest';
+  readonly ecardId: number;
+  readonly campusDay: number;
+  readonly guestIndex: number | null;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+@Injectable()
+export class SecurityRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The entries with these keys, as the feed shows them (order of the keys). */
+  async entries(keys: ReadonlyArray<{ gateId: string; eventId: string }>): Promise<LiveEntry[]> {
+    if (keys.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `${ENTRY_SELECT}
+        JOIN unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(gate_id, event_id, n) ON k.gate_id = ge.gate_id AND k.event_id = ge.event_id
+       ORDER BY k.n`,
+      [keys.map((key) => key.gateId), keys.map((key) => key.eventId)],
+    )) as EntryRow[];
+    return rows.map(mapEntry);
+  }
+
+  /**
+   * The latest `limit` entries that happened and arrived since `since`, oldest first (a fresh feed's backlog). By
+   * occurrence, on its index: an outage's old events arriving now are not "live" (the search has them).
+   */
+  async recentEntries(since: Date, limit: number): Promise<LiveEntry[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM (${ENTRY_SELECT} WHERE ge.occurred_at >= $1 AND ge.received_at >= $1
+                       ORDER BY ge.occurred_at DESC, ge.received_at DESC LIMIT $2) recent
+        ORDER BY occurred_at, received_at`,
+      [since, limit],
+    )) as EntryRow[];
+    return rows.map(mapEntry);
+  }
+
+  /** One page of the entry search, newest first. */
+  async searchEntries(filter: EntryFilter): Promise<EntryPageRows> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const parameter = (value: unknown) => {
+      parameters.push(value);
+      return `$${parameters.length}`;
+    };
+    if (filter.q !== undefined) {
+      // The person's passes first (small tables), then their entries through the pass index: never a scan of every
+      // entry's names. A guest pass matches by the guest's name and by the host's.
+      const like = parameter(`%${escapeLike(filter.q)}%`);
+      const exact = parameter(filter.q.toUpperCase());
+      conditions.push(`ge.pass_id IN (
+        SELECT p2.id FROM pass p2 JOIN ecard e2 ON e2.id = p2.ecard_id JOIN graduate g2 ON g2.id = e2.graduate_id
+         WHERE p2.guest_name ILIKE ${like} OR (g2.surname || ' ' || g2.given_name) ILIKE ${like}
+            OR (g2.given_name || ' ' || g2.surname) ILIKE ${like} OR (g2.surname || g2.given_name) ILIKE ${like}
+            OR e2.alumni_number = ${exact})`);
+    }
+    if (filter.passId !== undefined) conditions.push(`ge.pass_id = ${parameter(filter.passId)}::uuid`);
+    if (filter.gateId !== undefined) conditions.push(`ge.gate_id = ${parameter(filter.gateId)}::uuid`);
+    if (filter.decision !== undefined) conditions.push(`ge.decision = ${parameter(filter.decision)}`);
+    if (filter.from !== undefined) conditions.push(`ge.occurred_at >= ${parameter(filter.from)}`);
+    if (filter.to !== undefined) conditions.push(`ge.occurred_at <= ${parameter(filter.to)}`);
+    if (filter.after !== undefined) {
+      // The plain bound lets the occurred_at index start at the cursor; the row comparison breaks ties.
+      conditions.push(`ge.occurred_at <= ${parameter(filter.after.occurredAt)}::timestamptz`);
+      conditions.push(
+        `(ge.occurred_at, ge.gate_id, ge.event_id) < (${parameter(filter.after.occurredAt)}::timestamptz, ${parameter(filter.after.gateId)}::uuid, ${parameter(filter.after.eventId)}::uuid)`,
+      );
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = (await this.dataSource.query(
+      `${ENTRY_SELECT} ${where} ORDER BY ge.occurred_at DESC, ge.gate_id DESC, ge.event_id DESC LIMIT ${parameter(filter.limit + 1)}`,
+      parameters,
+    )) as EntryRow[];
+    const page = rows.slice(0, filter.limit);
+    const last = rows.length > filter.limit ? page[page.length - 1]! : null;
+    return {
+      entries: page.map(mapEntry),
+      last: last ? { occurredAt: last.occurred_key, gateId: last.gate_id, eventId: last.event_id } : null,
+    };
+  }
+
+  /** Turnstile gates with their latest heartbeat and latest scan. */
+  async gateTiles(now: Date, onlineMs: number): Promise<GateTile[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT g.id, g.name, g.status, g.policy->>'zone' AS zone, s.received_at, s.agent_version, s.bundle_version, s.clock_trusted,
+              s.clock_offset_ms, s.outbox_pending, s.outbox_fill, s.relay, s.passage_sensor, s.input, s.fire_input,
+              (s.received_at IS NOT NULL AND s.received_at >= $1::timestamptz - make_interval(secs => $2::double precision / 1000)) AS online,
+              (SELECT ge.occurred_at FROM gate_event ge WHERE ge.gate_id = g.id AND ge.type = 'scan'
+                ORDER BY ge.sequence DESC LIMIT 1) AS last_entry_at
+         FROM gate g LEFT JOIN gate_status s ON s.gate_id = g.id
+        WHERE g.kind = 'turnstile'
+        ORDER BY g.name, g.id`,
+      [now, onlineMs],
+    )) as Array<Record<string, unknown>>;
+    const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
+    const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+    return rows.map((row) => ({
+      gateId: row.id as string,
+      name: row.name as string,
+      zone: (row.zone as string | null) ?? null,
+      status: row.status as GateTile['status'],
+      online: row.online as boolean,
+      lastHeartbeatAt: iso(row.received_at),
+      agentVersion: (row.agent_version as string | null) ?? null,
+      bundleVersion: numberOrNull(row.bundle_version),
+      clockTrusted: (row.clock_trusted as boolean | null) ?? null,
+      clockOffsetMs: numberOrNull(row.clock_offset_ms),
+      outboxPending: numberOrNull(row.outbox_pending),
+      outboxFill: numberOrNull(row.outbox_fill),
+      relay: (row.relay as string | null) ?? null,
+      passageSensor: (row.passage_sensor as string | null) ?? null,
+      input: (row.input as string | null) ?? null,
+      fireInput: (row.fire_input as string | null) ?? null,
+      lastEntryAt: iso(row.last_entry_at),
+    }));
+  }
+
+  /**
+   * The thumbnail security staff see for an eCard that holds (or hosts) a pass; null when there is none. Cards
+   * without any pass are never shown: staff have no reason to browse alumni photos.
+   */
+  async holderThumbnail(ecardId: number): Promise<Buffer | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ph.thumb_jpeg FROM ecard e JOIN ecard_photo ph ON ph.id = ${PHOTO_ID_SQL('e')}
+        WHERE e.id = $1 AND EXISTS (SELECT 1 FROM pass p WHERE p.ecard_id = e.id)`,
+      [ecardId],
+    )) as Array<{ thumb_jpeg: Buffer }>;
+    return rows[0]?.thumb_jpeg ?? null;
+  }
+
+  async pass(passId: string): Promise<PassRow | null> {
+    const rows = (await this.dataSource.query(`SELECT status, kind, ecard_id, campus_day, guest_index FROM pass WHERE id = $1::uuid`, [
+      passId,
+    ])) as Array<{ status: PassRow['status']; kind: PassRow['kind']; ecard_id: number; campus_day: number; guest_index: number | null }>;
+    const row = rows[0];
+    return row
+      ? { status: row.status, kind: row.kind, ecardId: row.ecard_id, campusDay: row.campus_day, guestIndex: row.guest_index }
+      : null;
+  }
+
+  /**
+   * Stores a handheld check as an entry of the location's handheld gate (created on first use), with the next
+   * sequence of that gate. The gate row is locked while the sequence is taken, so concurrent checks at one location
+   * get distinct, increasing sequences. The payload is the event JSON; there is no gate signature (empty).
+   */
+  async insertHandheldEvent(
+    location: string,
+    build: (gateId: string, sequence: number) => GateEvent,
+    receivedAt: Date,
+    flags: readonly string[],
+  ): Promise<GateEvent> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      await manager.query(
+        `INSERT INTO gate (name, kind, status, created_at, enrolled_at) VALUES ($1, 'handheld', 'active', $2, $2)
+         ON CONFLICT (name) WHERE kind = 'handheld' DO NOTHING`,
+        [location, receivedAt],
+      );
+      const [gate] = (await manager.query(`SELECT id FROM gate WHERE kind = 'handheld' AND name = $1 FOR UPDATE`, [location])) as Array<{
+        id: string;
+      }>;
+      const [next] = (await manager.query(`SELECT coalesce(max(sequence), 0) + 1 AS n FROM gate_event WHERE gate_id = $1`, [
+        gate!.id,
+      ])) as Array<{ n: string }>;
+      const event = build(gate!.id, Number(next!.n));
+      await manager.query(
+        `INSERT INTO gate_event (event_id, gate_id, sequence, type, occurred_at, clock_trusted, bundle_version, decision, reason,
+                                 pass_id, pass_kind, pass_campus_day, pass_ecard_id, pass_guest_index, passage, scan_event_id,
+                                 operator, detail, received_at, payload, signature, flags)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ''::bytea, $21::text[])`,
+        [
+          event.eventId,
+          event.gateId,
+          event.sequence,
+          event.type,
+          event.occurredAt,
+          event.clockTrusted,
+          event.bundleVersion,
+          event.decision,
+          event.reason,
+          event.pass?.passId ?? null,
+          event.pass?.kind ?? null,
+          event.pass?.campusDay ?? null,
+          event.pass?.ecardId ?? null,
+          event.pass?.guestIndex ?? null,
+          event.passage,
+          event.scanEventId,
+          event.operator,
+          event.detail,
+          receivedAt,
+          JSON.stringify(event),
+          flags,
+        ],
+      );
+      return event;
+    });
+  }
+
+  async staffName(staffId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT name FROM staff_account WHERE id = $1`, [staffId])) as Array<{ name: string }>;
+    return rows[0]?.name ?? null;
+  }
+}
