@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AuditEventEntity, type AuditActorType, type AuditOutcome } from './audit-event.entity.js';
+import type { AuditCursor, AuditSearch } from './audit-query.js';
 
 export interface NewAuditEvent {
   actorType: AuditActorType;
@@ -12,6 +14,85 @@ export interface NewAuditEvent {
   outcome: AuditOutcome;
   ip?: string | null;
   details?: Record<string, unknown>;
+}
+
+/** A row of the audit log as the admin pages and the export read it (with the staff actor's current name). */
+export interface AuditRow {
+  readonly id: string;
+  readonly occurredAt: Date;
+  /** occurred_at to the microsecond, ISO in UTC: what a cursor carries. */
+  readonly occurredAtExact: string;
+  readonly actorType: AuditActorType;
+  readonly actorId: string | null;
+  readonly actorName: string | null;
+  readonly actorEmail: string | null;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly outcome: AuditOutcome;
+  readonly ip: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** A running export query: read `rows` (raw rows: map each with auditRowFrom), then `release()`. */
+export interface AuditExportStream {
+  readonly rows: Readable;
+  release(): Promise<void>;
+}
+
+const SELECT_ROWS = `
+  SELECT e.id, e.occurred_at,
+         to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_exact,
+         e.actor_type, e.actor_id, s.name AS actor_name, s.email AS actor_email, e.action, e.target_type, e.target_id,
+         e.outcome, host(e.ip) AS ip, e.details
+    FROM audit_event e
+    LEFT JOIN staff_account s ON e.actor_type = 'staff' AND s.id::text = e.actor_id`;
+
+/** The WHERE clause of a search, its parameters numbered from 1. */
+function whereOf(search: AuditSearch, cursor?: AuditCursor): { sql: string; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
+    parameters.push(value);
+    conditions.push(sql(`$${parameters.length}`));
+  };
+  if (search.action && 'exact' in search.action) add((p) => `e.action = ${p}`, search.action.exact);
+  if (search.action && 'prefix' in search.action) {
+    add((p) => `e.action LIKE ${p}`, `${search.action.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (search.actorType) add((p) => `e.actor_type = ${p}`, search.actorType);
+  if (search.actorId) add((p) => `e.actor_id = ${p}`, search.actorId);
+  if (search.actorEmail) {
+    add((p) => `e.actor_type = 'staff' AND e.actor_id = (SELECT id::text FROM staff_account WHERE email = ${p})`, search.actorEmail);
+  }
+  if (search.targetType) add((p) => `e.target_type = ${p}`, search.targetType);
+  if (search.targetId) add((p) => `e.target_id = ${p}`, search.targetId);
+  if (search.outcome) add((p) => `e.outcome = ${p}`, search.outcome);
+  if (search.from) add((p) => `e.occurred_at >= ${p}`, search.from);
+  if (search.to) add((p) => `e.occurred_at < ${p}`, search.to);
+  if (cursor) {
+    parameters.push(cursor.occurredAt, cursor.id);
+    conditions.push(`(e.occurred_at, e.id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::bigint)`);
+  }
+  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
+}
+
+export function auditRowFrom(row: Record<string, unknown>): AuditRow {
+  return {
+    id: String(row.id),
+    occurredAt: row.occurred_at as Date,
+    occurredAtExact: row.occurred_at_exact as string,
+    actorType: row.actor_type as AuditActorType,
+    actorId: row.actor_id as string | null,
+    actorName: row.actor_name as string | null,
+    actorEmail: row.actor_email as string | null,
+    action: row.action as string,
+    targetType: row.target_type as string | null,
+    targetId: row.target_id as string | null,
+    outcome: row.outcome as AuditOutcome,
+    ip: row.ip as string | null,
+    details: (row.details ?? {}) as Record<string, unknown>,
+  };
 }
 
 export interface AuditQuery {
@@ -55,5 +136,37 @@ export class AuditRepository {
     if (query.from) builder.andWhere('event.occurred_at >= :from', { from: query.from });
     if (query.to) builder.andWhere('event.occurred_at < :to', { to: query.to });
     return builder.getMany();
+  }
+
+  /** One page of a search, newest first (occurred_at, then id), starting after `cursor`. */
+  async page(search: AuditSearch, cursor: AuditCursor | undefined, limit: number): Promise<AuditRow[]> {
+    const where = whereOf(search, cursor);
+    const rows = (await this.events.manager.query(
+      `${SELECT_ROWS} ${where.sql} ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${where.parameters.length + 1}`,
+      [...where.parameters, limit],
+    )) as Array<Record<string, unknown>>;
+    return rows.map(auditRowFrom);
+  }
+
+  /**
+   * Every row of a search, newest first, as a stream from a server-side cursor (pg-query-stream): rows are read as
+   * the consumer takes them, so a year of audit log never sits in memory. The connection is held until release().
+   */
+  async exportStream(search: AuditSearch): Promise<AuditExportStream> {
+    const where = whereOf(search);
+    const runner = this.events.manager.connection.createQueryRunner();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await runner.release();
+    };
+    try {
+      const rows = await runner.stream(`${SELECT_ROWS} ${where.sql} ORDER BY e.occurred_at DESC, e.id DESC`, where.parameters);
+      return { rows, release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 }

@@ -1,6 +1,30 @@
-import { Body, Controller, Header, Get, HttpCode, NotFoundException, Post, UseFilters } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import {
+  Body,
+  Controller,
+  Header,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Req,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IdentityExceptionFilter } from '../identity/identity-exception.filter.js';
 import { CurrentSubject, Roles, STAFF_ROLES, type StaffRole, type Subject } from '../identity/roles.js';
 import type { StaffAccountEntity } from './staff-account.entity.js';
@@ -17,6 +41,14 @@ export class StaffResponse {
   role!: string;
   @ApiProperty()
   active!: boolean;
+}
+
+/** A staff account as the AAO's staff list shows it. */
+export class StaffAccountResponse extends StaffResponse {
+  @ApiProperty()
+  createdAt!: string;
+  @ApiProperty()
+  updatedAt!: string;
 }
 
 export class CreateStaffDto {
@@ -36,13 +68,29 @@ export class CreateStaffDto {
   role!: StaffRole;
 }
 
-export class CreatedStaffResponse extends StaffResponse {
+export class UpdateStaffDto {
+  @ApiPropertyOptional({ enum: STAFF_ROLES, description: "The new role (ends the person's sessions: they sign in again)" })
+  @IsOptional()
+  @IsIn(STAFF_ROLES, { message: `role must be one of ${STAFF_ROLES.join(', ')}` })
+  role?: StaffRole;
+
+  @ApiPropertyOptional({ description: "false deactivates the account (ends the person's sessions); true reactivates it" })
+  @IsOptional()
+  @IsBoolean({ message: 'active must be true or false' })
+  active?: boolean;
+}
+
+export class CreatedStaffResponse extends StaffAccountResponse {
   @ApiProperty({ description: 'Shown once; give it to the person over a safe channel.' })
   password!: string;
 }
 
 function mapStaff(account: StaffAccountEntity): StaffResponse {
   return { id: account.id, email: account.email, name: account.name, role: account.role, active: account.active };
+}
+
+function mapStaffAccount(account: StaffAccountEntity): StaffAccountResponse {
+  return { ...mapStaff(account), createdAt: account.createdAt.toISOString(), updatedAt: account.updatedAt.toISOString() };
 }
 
 @ApiTags('admin')
@@ -73,6 +121,37 @@ export class StaffController {
       { email: body.email, name: body.name, role: body.role },
       { type: 'staff', id: subject.id },
     );
-    return { ...mapStaff(account), password: generatedPassword! };
+    return { ...mapStaffAccount(account), password: generatedPassword! };
+  }
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @Roles('aao-admin')
+  @ApiOperation({ summary: 'Every staff account with its role and whether it is active (AAO admins only)' })
+  @ApiOkResponse({ type: [StaffAccountResponse] })
+  async list(): Promise<StaffAccountResponse[]> {
+    return (await this.staff.list()).map(mapStaffAccount);
+  }
+
+  @Patch(':id')
+  @Header('Cache-Control', 'no-store')
+  @Roles('aao-admin')
+  @ApiOperation({
+    summary:
+      "Change a staff member's role, or deactivate/reactivate the account (AAO admins only; audited). A new role or a deactivation ends their sessions",
+  })
+  @ApiOkResponse({ type: StaffAccountResponse })
+  @ApiBadRequestResponse({ description: 'staff-change-empty, staff-role-invalid' })
+  @ApiNotFoundResponse({ description: 'staff-not-found' })
+  @ApiConflictResponse({ description: 'staff-self-change: your own account; staff-last-admin: it would leave no active AAO admin' })
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateStaffDto,
+    @CurrentSubject() subject: Subject,
+    @Req() request: Request,
+  ): Promise<StaffAccountResponse> {
+    return mapStaffAccount(
+      await this.staff.update(id, { role: body.role, active: body.active }, { type: 'staff', id: subject.id, ip: request.ip ?? null }),
+    );
   }
 }

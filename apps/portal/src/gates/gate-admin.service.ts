@@ -72,6 +72,20 @@ export class GateAdminService {
     return { gate, code, expiresAt };
   }
 
+  /**
+   * Sets a turnstile gate's policy (validated with the contract's gatePolicySchema). The bundle version goes up, so
+   * every gate fetches it with its next bundle. A revoked gate's policy is left as it was.
+   */
+  async setPolicy(id: string, policy: unknown, actor: GateActor = SYSTEM): Promise<GateEntity> {
+    const gate = await this.gates.findGate(id);
+    if (!gate || (await this.repository.gateKind(gate.id)) !== 'turnstile')
+      throw new GatesException('gate-not-found', `There is no gate ${id}.`);
+    if (gate.status === 'revoked') {
+      throw new GatesException('gate-state-conflict', `Gate ${id} is revoked: its policy no longer matters. Create a new gate instead.`);
+    }
+    return this.gates.setPolicy(gate.id, policy, actor);
+  }
+
   list(): Promise<GateListRow[]> {
     return this.repository.listGates();
   }

@@ -1,9 +1,19 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentSubject, Roles, type Subject } from '../identity/roles.js';
 import {
   CreateGateDto,
+  GatePolicyBody,
   GateResponse,
   IssuedEnrollmentCodeResponse,
   mapGate,
@@ -16,7 +26,7 @@ import type { GateActor } from './gates.service.js';
 
 const staff = (subject: Subject, request: Request): GateActor => ({ type: 'staff', id: subject.id, ip: request.ip ?? null });
 
-/** Gates for AAO admins: create (with a one-time enrollment code), list with health, new code, revoke. */
+/** Gates for AAO admins: create (with a one-time enrollment code), list with health, new code, policy, revoke. */
 @ApiTags('admin')
 @Controller('admin/gates')
 export class GatesAdminController {
@@ -58,6 +68,27 @@ export class GatesAdminController {
     @Req() request: Request,
   ): Promise<IssuedEnrollmentCodeResponse> {
     return mapIssuedCode(await this.gates.issueEnrollmentCode(id, staff(subject, request)));
+  }
+
+  @Put(':id/policy')
+  @Roles('aao-admin')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "Set a gate's policy (pass kinds, zone, opening hours, re-entry window); audited, and in every gate's next bundle",
+  })
+  @ApiBody({ type: GatePolicyBody })
+  @ApiOkResponse({ type: GateResponse })
+  @ApiBadRequestResponse({ description: 'gate-policy-invalid: details.issues name each field' })
+  @ApiNotFoundResponse({ description: 'gate-not-found' })
+  @ApiConflictResponse({ description: 'gate-state-conflict: the gate is revoked' })
+  async setPolicy(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    // Validated with the contract's zod schema (gatePolicySchema), as gates read it.
+    @Body() body: unknown,
+    @CurrentSubject() subject: Subject,
+    @Req() request: Request,
+  ): Promise<GateResponse> {
+    return mapGate(await this.gates.setPolicy(id, body, staff(subject, request)));
   }
 
   @Post(':id/revoke')

@@ -42,6 +42,8 @@ export interface GateListRow {
   readonly id: string;
   readonly name: string;
   readonly status: GateEntity['status'];
+  /** As stored (validated with gatePolicySchema when written). */
+  readonly policy: unknown;
   readonly createdAt: Date;
   readonly enrolledAt: Date | null;
   readonly revokedAt: Date | null;
@@ -233,20 +235,22 @@ export class GatesRepository {
     });
   }
 
-  /** Every gate with its latest heartbeat, newest first. */
+  /** Every turnstile gate (not the handheld check points) with its latest heartbeat, newest first. */
   async listGates(): Promise<GateListRow[]> {
     const rows = (await this.dataSource.query(
-      `SELECT g.id, g.name, g.status, g.created_at, g.enrolled_at, g.revoked_at, g.enrollment_expires_at, g.last_seen_at,
+      `SELECT g.id, g.name, g.status, g.policy, g.created_at, g.enrolled_at, g.revoked_at, g.enrollment_expires_at, g.last_seen_at,
               g.last_bundle_version, g.agent_version,
               s.received_at, s.bundle_version, s.clock_trusted, s.clock_offset_ms, s.outbox_pending, s.outbox_fill,
               s.oldest_pending_at, s.relay, s.passage_sensor, s.input, s.fire_input, s.uptime_seconds
          FROM gate g LEFT JOIN gate_status s ON s.gate_id = g.id
+        WHERE g.kind = 'turnstile'
         ORDER BY g.created_at DESC, g.id`,
     )) as Array<Record<string, unknown>>;
     return rows.map((row) => ({
       id: row.id as string,
       name: row.name as string,
       status: row.status as GateEntity['status'],
+      policy: row.policy,
       createdAt: row.created_at as Date,
       enrolledAt: row.enrolled_at as Date | null,
       revokedAt: row.revoked_at as Date | null,
@@ -272,6 +276,12 @@ export class GatesRepository {
               uptimeSeconds: Number(row.uptime_seconds),
             },
     }));
+  }
+
+  /** 'turnstile' or 'handheld' (a check point without a turnstile); null when there is no such gate. */
+  async gateKind(id: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT kind FROM gate WHERE id = $1`, [id])) as Array<{ kind: string }>;
+    return rows[0]?.kind ?? null;
   }
 
   /** Sets the policy (a trigger bumps the bundle version when it differs); null when there is no such gate. */

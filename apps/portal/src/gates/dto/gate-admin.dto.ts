@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { gatePolicySchema, type GatePolicy } from '@campuspass/contracts';
 import type { GateEntity } from '../gate.entity.js';
 import type { IssuedEnrollmentCode } from '../gate-admin.service.js';
 import type { GateHeartbeatRow, GateListRow } from '../gates.repository.js';
@@ -16,6 +17,27 @@ export class RevokeGateDto {
   @IsString()
   @Length(3, 500, { message: 'reason must have 3 to 500 characters, e.g. "device stolen"' })
   reason!: string;
+}
+
+export class GateOpeningHoursBody {
+  @ApiProperty({ type: [Number], description: 'ISO weekdays, 1 = Monday … 7 = Sunday', example: [1, 2, 3, 4, 5] })
+  weekdays!: number[];
+  @ApiProperty({ example: '07:00', description: 'HH:MM, Hong Kong time' })
+  open!: string;
+  @ApiProperty({ example: '22:00', description: 'HH:MM, Hong Kong time' })
+  close!: string;
+}
+
+/** OpenAPI shape of GatePolicy (libs/contracts gate-bundle.ts gatePolicySchema, which validates it). */
+export class GatePolicyBody implements GatePolicy {
+  @ApiProperty({ enum: ['alumni-day', 'guest'], isArray: true, description: 'Pass kinds this gate admits (at least one)' })
+  passKinds!: Array<'alumni-day' | 'guest'>;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 15, description: "Zone bit (0–15) matched against the pass's scope" })
+  zone!: number;
+  @ApiProperty({ type: [GateOpeningHoursBody], description: 'Opening hours per weekday; empty: always open' })
+  hours!: GateOpeningHoursBody[];
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 86400, description: 'Anti-passback window, seconds' })
+  reEntryWindowSeconds!: number;
 }
 
 export class GateHeartbeatStatusResponse {
@@ -52,6 +74,8 @@ export class GateResponse {
   name!: string;
   @ApiProperty({ enum: ['pending', 'active', 'revoked'] })
   status!: string;
+  @ApiProperty({ type: GatePolicyBody, description: 'What the gate admits, when, and its re-entry window (in its bundle)' })
+  policy!: GatePolicy | null;
   @ApiProperty()
   createdAt!: string;
   @ApiProperty({ nullable: true, type: String })
@@ -88,11 +112,18 @@ function mapHeartbeat(heartbeat: GateHeartbeatRow): GateHeartbeatStatusResponse 
   return { ...heartbeat, receivedAt: heartbeat.receivedAt.toISOString(), oldestPendingAt: iso(heartbeat.oldestPendingAt) };
 }
 
+/** The stored policy when it still fits the contract (it is validated on every write); null otherwise. */
+function policyOf(stored: unknown): GatePolicy | null {
+  const parsed = gatePolicySchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
 export function mapGateRow(row: GateListRow): GateResponse {
   return {
     id: row.id,
     name: row.name,
     status: row.status,
+    policy: policyOf(row.policy),
     createdAt: row.createdAt.toISOString(),
     enrolledAt: iso(row.enrolledAt),
     revokedAt: iso(row.revokedAt),
@@ -110,6 +141,7 @@ export function mapGate(gate: GateEntity): GateResponse {
     id: gate.id,
     name: gate.name,
     status: gate.status,
+    policy: gate.policy,
     createdAt: gate.createdAt,
     enrolledAt: gate.enrolledAt,
     revokedAt: gate.revokedAt,

@@ -1,4 +1,179 @@
-// Placeholder: the AAO administration work builds this page.
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { admin as adminApi, type AdminSigningKey, type KeyRotationResult } from '../../api/admin.js';
+import { errorText } from '../../forms/error-text.js';
+import { FormAlert } from '../../forms/fields.js';
+import { LoadFailed } from '../../forms/load-failed.js';
+import { useLoaded } from '../../forms/use-loaded.js';
+import { PageHeading } from '../../layout/app-shell.js';
+import { RequireSession } from '../../layout/require-session.js';
+import { useDocumentTitle } from '../../layout/use-document-title.js';
+import { hasRole, useSession } from '../../session/session-context.js';
+import { ConfirmAction } from './console/confirm-action.js';
+import { campusDayDate, formatDateTime } from './console/format.js';
+
 export function KeysAdminPage() {
-  return null;
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.keys.title'));
+  return (
+    <RequireSession role={['aao-admin', 'auditor']} title={t('admin.keys.title')}>
+      <KeysAdmin />
+    </RequireSession>
+  );
+}
+
+type RetireCheck = { readonly allowed: true } | { readonly allowed: false; readonly why: 'retired' | 'revoked' | 'bundle' | 'noNext' };
+
+/** Whether the portal will retire this key (apps/portal/src/keys/keys.service.ts retire), and why not. */
+export function retireCheck(key: AdminSigningKey, keys: readonly AdminSigningKey[]): RetireCheck {
+  if (key.status === 'retired' || key.status === 'revoked') return { allowed: false, why: key.status };
+  if (key.status === 'next') return { allowed: true };
+  if (key.purpose === 'bundle') return { allowed: false, why: 'bundle' };
+  return keys.some((other) => other.purpose === key.purpose && other.status === 'next')
+    ? { allowed: true }
+    : { allowed: false, why: 'noNext' };
+}
+
+const STATUS_ORDER = { next: 0, active: 1, retired: 2, revoked: 3 } as const;
+
+function KeysAdmin() {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const { state } = useSession();
+  const canAdminister = hasRole(state, 'aao-admin');
+  const describe = useCallback((error: unknown) => errorText(t, language, error), [t, language]);
+  const fetchKeys = useCallback((signal?: AbortSignal) => adminApi.keys(signal), []);
+  const { data: keys, loadError, reload } = useLoaded(fetchKeys, describe);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<KeyRotationResult>, message: (result: KeyRotationResult) => string) => {
+    setBusy(true);
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const result = await action();
+      setDone(message(result));
+      await reload();
+    } catch (failure) {
+      setError(errorText(t, language, failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const changesText = (result: KeyRotationResult) =>
+    result.changes.length === 0
+      ? t('admin.keys.nothingDue')
+      : result.changes
+          .map((change) =>
+            t(`admin.keys.change.${change.action}`, { kid: change.key.kid, purpose: t(`admin.keys.purposeWord.${change.key.purpose}`) }),
+          )
+          .join(' ');
+
+  const sorted = [...(keys ?? [])].sort(
+    (a, b) =>
+      a.purpose.localeCompare(b.purpose) || STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt.localeCompare(a.createdAt),
+  );
+
+  return (
+    <div className="content page page--wide admin-page">
+      <PageHeading className="page__title">{t('admin.keys.title')}</PageHeading>
+      <p className="page__intro">{t('admin.keys.intro')}</p>
+      {!canAdminister && <p className="page__note">{t('admin.readOnly')}</p>}
+      <FormAlert>{error}</FormAlert>
+      <FormAlert tone="success">{done}</FormAlert>
+      {canAdminister && (
+        <section className="card" aria-labelledby="rotate-title">
+          <h2 id="rotate-title" className="card__title">
+            {t('admin.keys.rotate.title')}
+          </h2>
+          <p>{t('admin.keys.rotate.explain')}</p>
+          <ConfirmAction
+            label={t('admin.keys.rotate.button')}
+            question={t('admin.keys.rotate.question')}
+            confirmLabel={t('admin.keys.rotate.confirm')}
+            busy={busy}
+            onConfirm={() => run(() => adminApi.rotateKeys(true), changesText)}
+          />
+        </section>
+      )}
+      {loadError && <LoadFailed message={loadError} onRetry={() => void reload()} />}
+      {!keys && !loadError && <p role="status">{t('common.loading')}</p>}
+      {keys && (
+        <div className="table-scroll">
+          <table className="table admin-table" data-testid="keys">
+            <caption>{t('admin.keys.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.keys.column.kid')}</th>
+                <th scope="col">{t('admin.keys.column.purpose')}</th>
+                <th scope="col">{t('admin.keys.column.status')}</th>
+                <th scope="col">{t('admin.keys.column.validity')}</th>
+                <th scope="col">{t('admin.keys.column.created')}</th>
+                {canAdminister && <th scope="col">{t('admin.keys.column.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((key) => {
+                const check = retireCheck(key, keys);
+                return (
+                  <tr key={key.id} data-testid="key" data-status={key.status} data-purpose={key.purpose}>
+                    <th scope="row">
+                      <code>{key.kid}</code>
+                    </th>
+                    <td>{t(`admin.keys.purpose.${key.purpose}`)}</td>
+                    <td>
+                      <span className={`admin-badge admin-badge--${key.status}`}>{t(`admin.keys.status.${key.status}`)}</span>
+                    </td>
+                    <td>
+                      {t('admin.keys.validity', { from: campusDayDate(key.notBeforeDay), to: campusDayDate(key.notAfterDay) })}
+                      {key.lastSignedDay !== null && (
+                        <>
+                          <br />
+                          <span className="muted">{t('admin.keys.lastSigned', { day: campusDayDate(key.lastSignedDay) })}</span>
+                        </>
+                      )}
+                    </td>
+                    <td className="table__number">
+                      {formatDateTime(language, key.createdAt)}
+                      {key.activatedAt && (
+                        <>
+                          <br />
+                          <span className="muted">{t('admin.keys.activated', { time: formatDateTime(language, key.activatedAt) })}</span>
+                        </>
+                      )}
+                      {key.retiredAt && (
+                        <>
+                          <br />
+                          <span className="muted">{t('admin.keys.retired', { time: formatDateTime(language, key.retiredAt) })}</span>
+                        </>
+                      )}
+                    </td>
+                    {canAdminister && (
+                      <td>
+                        {check.allowed ? (
+                          <ConfirmAction
+                            label={t('admin.keys.retire.button', { kid: key.kid })}
+                            question={key.status === 'next' ? t('admin.keys.retire.questionNext') : t('admin.keys.retire.questionActive')}
+                            confirmLabel={t('admin.keys.retire.confirm')}
+                            danger
+                            busy={busy}
+                            onConfirm={() => run(() => adminApi.retireKey(key.id), changesText)}
+                          />
+                        ) : (
+                          <span className="muted">{t(`admin.keys.retire.not.${check.why}`)}</span>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
 }
