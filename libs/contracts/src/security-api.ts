@@ -39,7 +39,10 @@ export interface EntryHolder {
   readonly ecardId: number;
   /** For a guest pass, the inviting alumnus's name. */
   readonly hostName: string | null;
-  /** URL of the holder's (or host's) eCard thumbnail, for grants; null when there is none. */
+  /**
+   * URL of the alumnus's eCard thumbnail, for grants; null for guests (a guest shows ID, the host's face proves nothing)
+   * and when there is none.
+   */
   readonly photoUrl: string | null;
 }
 

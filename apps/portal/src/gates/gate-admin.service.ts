@@ -77,9 +77,9 @@ export class GateAdminService {
    * every gate fetches it with its next bundle. A revoked gate's policy is left as it was.
    */
   async setPolicy(id: string, policy: unknown, actor: GateActor = SYSTEM): Promise<GateEntity> {
+    await this.assertTurnstile(id);
     const gate = await this.gates.findGate(id);
-    if (!gate || (await this.repository.gateKind(gate.id)) !== 'turnstile')
-      throw new GatesException('gate-not-found', `There is no gate ${id}.`);
+    if (!gate) throw new GatesException('gate-not-found', `There is no gate ${id}.`);
     if (gate.status === 'revoked') {
       throw new GatesException('gate-state-conflict', `Gate ${id} is revoked: its policy no longer matters. Create a new gate instead.`);
     }
@@ -94,8 +94,15 @@ export class GateAdminService {
    * Revokes a gate: its bundle and heartbeat requests are refused from then on. Events it recorded still
    * arrive through the queue and are stored flagged `gate-revoked` (they are facts of what the turnstile did).
    */
-  revoke(id: string, reason: string, actor: GateActor = SYSTEM): Promise<GateEntity> {
+  async revoke(id: string, reason: string, actor: GateActor = SYSTEM): Promise<GateEntity> {
+    await this.assertTurnstile(id);
     return this.gates.revokeGate(id, reason, actor);
+  }
+
+  /** Handheld check points share the gate table but are not gates the AAO administers here. */
+  private async assertTurnstile(id: string): Promise<void> {
+    const kind = await this.repository.gateKind(id);
+    if (kind !== null && kind !== 'turnstile') throw new GatesException('gate-not-found', `There is no gate ${id}.`);
   }
 
   private async record(actor: GateActor, action: string, gateId: string, details: Record<string, unknown>): Promise<void> {

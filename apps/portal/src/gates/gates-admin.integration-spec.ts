@@ -106,13 +106,20 @@ describe('AAO gate administration: the list and per-gate policy (PostgreSQL, rea
     expect(listed.find((entry) => entry.id === gate.id)!.policy).toEqual(DEFAULT_GATE_POLICY);
   });
 
-  it('answers 404 for unknown and handheld gates, 409 for a revoked gate, 400 for an id that is not one', async () => {
+  it('answers 404 for unknown and handheld gates (policy, revoke; no enrollment code for them), 409 for a revoked gate, 400 for an id that is not one', async () => {
     expect((await send(admin, 'put', '/api/admin/gates/00000000-0000-4000-8000-000000000000/policy', POLICY).expect(404)).body.code).toBe(
       'gate-not-found',
     );
     await send(admin, 'put', '/api/admin/gates/gate-1/policy', POLICY).expect(400);
     const [handheld] = await query<Array<{ id: string }>>(`SELECT id FROM gate WHERE kind = 'handheld' LIMIT 1`);
     expect((await send(admin, 'put', `/api/admin/gates/${handheld!.id}/policy`, POLICY).expect(404)).body.code).toBe('gate-not-found');
+    // Nor can a handheld check point be revoked or given an enrollment code as if it were a turnstile.
+    expect((await send(admin, 'post', `/api/admin/gates/${handheld!.id}/revoke`, { reason: 'not a gate' }).expect(404)).body.code).toBe(
+      'gate-not-found',
+    );
+    await send(admin, 'post', `/api/admin/gates/${handheld!.id}/enrollment-code`).expect((response) => {
+      if (response.status < 400) throw new Error(`a handheld check point got an enrollment code (${response.status})`);
+    });
 
     const gate = await createGate('East Entrance');
     await send(admin, 'post', `/api/admin/gates/${gate.id}/revoke`, { reason: 'device stolen' }).expect(200);
