@@ -276,3 +276,28 @@ describe('loadAppConfig', () => {
     });
   });
 });
+
+describe('loadAppConfig: security thresholds (SECURITY_*)', () => {
+  it('has defaults: online 90 s, offline alert 5 min, 3 denials in 10 min, outbox 0.8, 120 checks a minute', () => {
+    expect(loadAppConfig({}).security).toEqual({
+      gateOnlineMs: 90_000,
+      gateOfflineAlertMs: 300_000,
+      alertCheckIntervalMs: 30_000,
+      repeatedDenials: 3,
+      repeatedDenialsWindowMs: 600_000,
+      outboxFillAlert: 0.8,
+      handheldChecksPerMinute: 120,
+    });
+    expect(loadAppConfig({ SECURITY_GATE_OFFLINE_ALERT_SECONDS: '2', SECURITY_OUTBOX_FILL_ALERT: '0.5' }).security).toMatchObject({
+      gateOfflineAlertMs: 2000,
+      outboxFillAlert: 0.5,
+    });
+  });
+
+  it('names a bad variable and what it expects', () => {
+    expect(problemsOf({ SECURITY_GATE_OFFLINE_ALERT_SECONDS: 'soon', SECURITY_OUTBOX_FILL_ALERT: '2' })).toEqual([
+      expect.stringMatching(/^SECURITY_GATE_OFFLINE_ALERT_SECONDS must be a whole number of seconds.*"soon"/),
+      expect.stringMatching(/^SECURITY_OUTBOX_FILL_ALERT must be at most 1.*"2"/),
+    ]);
+  });
+});

@@ -154,6 +154,38 @@ function gateRedisUrlProblem(gateUrl: string | undefined, portalUrl: string): st
 }
 
 /** The environment variables the portal reads, with their rules. Names are the variable names. */
+/** Thresholds of the security dashboard and its alerts (SECURITY_*). */
+const wholeSeconds = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(min, `must be at least ${min} seconds`)
+    .max(max, `must be at most ${max} seconds`)
+    .default(fallback);
+const securityVariables = {
+  SECURITY_GATE_ONLINE_SECONDS: wholeSeconds(90, 5, 3600),
+  SECURITY_GATE_OFFLINE_ALERT_SECONDS: wholeSeconds(300, 1, 86_400),
+  SECURITY_ALERT_CHECK_SECONDS: wholeSeconds(30, 1, 3600),
+  SECURITY_REPEATED_DENIALS: z.coerce
+    .number({ error: 'must be a whole number of denials' })
+    .int('must be a whole number of denials')
+    .min(2, 'must be at least 2')
+    .max(100, 'must be at most 100')
+    .default(3),
+  SECURITY_REPEATED_DENIALS_WINDOW_SECONDS: wholeSeconds(600, 10, 86_400),
+  SECURITY_OUTBOX_FILL_ALERT: z.coerce
+    .number({ error: 'must be a fraction between 0.1 and 1 (e.g. 0.8)' })
+    .min(0.1, 'must be at least 0.1')
+    .max(1, 'must be at most 1')
+    .default(0.8),
+  SECURITY_HANDHELD_CHECKS_PER_MINUTE: z.coerce
+    .number({ error: 'must be a whole number of checks' })
+    .int('must be a whole number of checks')
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000')
+    .default(120),
+};
+
 const environmentSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
@@ -232,6 +264,7 @@ const environmentSchema = z
       .min(2, 'must be at least 2')
       .max(10_000_000, 'must be at most 10000000')
       .default(10_000),
+    ...securityVariables,
     MAIL_FROM: z
       .string()
       .min(3, 'must be a sender like "CampusPass <alumni@example.edu>"')
@@ -309,6 +342,24 @@ const environmentSchema = z
     }
   });
 
+/** Thresholds of the security dashboard and its alerts. */
+export interface SecuritySettings {
+  /** A gate is online while its last heartbeat is at most this old (tiles). */
+  readonly gateOnlineMs: number;
+  /** A gate silent for longer than this raises a gate-offline alert. */
+  readonly gateOfflineAlertMs: number;
+  /** How often the worker checks heartbeats and time-based alerts. */
+  readonly alertCheckIntervalMs: number;
+  /** Repeated denials: this many denials of one pass ... */
+  readonly repeatedDenials: number;
+  /** ... within this window raise an alert. */
+  readonly repeatedDenialsWindowMs: number;
+  /** Outbox fill (0..1) at or above which a gate raises outbox-filling. */
+  readonly outboxFillAlert: number;
+  /** Handheld checks per staff member per minute. */
+  readonly handheldChecksPerMinute: number;
+}
+
 export interface AppConfig {
   readonly environment: 'development' | 'test' | 'production';
   readonly http: {
@@ -355,6 +406,8 @@ export interface AppConfig {
   readonly mail: { readonly smtpUrl?: string; readonly from: string };
   /** ALTCHA proof-of-work of NetID registration: PBKDF2 cost per try and the most tries (half to all of it). */
   readonly captcha: { readonly cost: number; readonly counterMax: number };
+  /** Security dashboard and alert thresholds. */
+  readonly security: SecuritySettings;
   readonly staffSignIn: {
     /** The university's OIDC identity provider for staff; unset: staff sign in with password and emailed code. */
     readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret: SecretValue };
@@ -423,6 +476,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     captcha: { cost: e.CAPTCHA_COST, counterMax: e.CAPTCHA_COUNTER_MAX },
+    security: {
+      gateOnlineMs: e.SECURITY_GATE_ONLINE_SECONDS * 1000,
+      gateOfflineAlertMs: e.SECURITY_GATE_OFFLINE_ALERT_SECONDS * 1000,
+      alertCheckIntervalMs: e.SECURITY_ALERT_CHECK_SECONDS * 1000,
+      repeatedDenials: e.SECURITY_REPEATED_DENIALS,
+      repeatedDenialsWindowMs: e.SECURITY_REPEATED_DENIALS_WINDOW_SECONDS * 1000,
+      outboxFillAlert: e.SECURITY_OUTBOX_FILL_ALERT,
+      handheldChecksPerMinute: e.SECURITY_HANDHELD_CHECKS_PER_MINUTE,
+    },
     staffSignIn: {
       oidc:
         e.STAFF_OIDC_ISSUER && e.STAFF_OIDC_CLIENT_ID && e.STAFF_OIDC_CLIENT_SECRET

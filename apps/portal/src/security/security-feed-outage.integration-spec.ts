@@ -8,9 +8,6 @@ import { requiredTestEnv, TEST_ENV } from '../../../../test/support/test-service
 import { waitFor } from '../../../../test/support/wait.js';
 import { SecurityFeed } from './security-feed.js';
 
-// Read by the security module at start-up: a limit the rate-limit test below reaches quickly.
-process.env.SECURITY_HANDHELD_CHECKS_PER_MINUTE = '40';
-
 describe('Security feed without Redis, and the handheld rate limit', () => {
   let proxy: TcpProxy;
   let gatePortal: GatePortal;
@@ -25,7 +22,11 @@ describe('Security feed without Redis, and the handheld rate limit', () => {
   beforeAll(async () => {
     const redis = new URL(requiredTestEnv(TEST_ENV.redisUrl));
     proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-    gatePortal = await startPortalWithActiveAlumnus({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    // A handheld limit the rate-limit test below reaches quickly.
+    gatePortal = await startPortalWithActiveAlumnus({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      SECURITY_HANDHELD_CHECKS_PER_MINUTE: '40',
+    });
     guard = await createStaffAndSignIn(gatePortal.portal, gatePortal.smtp, SECURITY_GUARD);
     qrText = ((await gatePortal.alice.agent.get('/api/passes/today').expect(200)).body as { qrText: string }).qrText;
   }, 120_000);

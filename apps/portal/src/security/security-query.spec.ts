@@ -1,5 +1,3 @@
-import { ConfigError } from '../config/config.error.js';
-import { loadSecuritySettings } from './security-settings.js';
 import { encodeCursor, parseEntrySearch } from './security.service.js';
 
 describe('parseEntrySearch', () => {
@@ -51,32 +49,5 @@ describe('parseEntrySearch', () => {
     [{ decision: ['granted', 'denied'] }, /decision must be given once/],
   ])('refuses %j', (query, message) => {
     expect(() => parseEntrySearch(query as never)).toThrow(message);
-  });
-});
-
-describe('loadSecuritySettings', () => {
-  it('has defaults: online 90 s, offline alert 5 min, 3 denials in 10 min, outbox 0.8, 120 checks a minute', () => {
-    expect(loadSecuritySettings({})).toEqual({
-      gateOnlineMs: 90_000,
-      gateOfflineAlertMs: 300_000,
-      alertCheckIntervalMs: 30_000,
-      repeatedDenials: 3,
-      repeatedDenialsWindowMs: 600_000,
-      outboxFillAlert: 0.8,
-      handheldChecksPerMinute: 120,
-    });
-  });
-
-  it('names a bad variable and what it expects', () => {
-    expect(() => loadSecuritySettings({ SECURITY_GATE_OFFLINE_ALERT_SECONDS: 'soon', SECURITY_OUTBOX_FILL_ALERT: '2' })).toThrow(
-      ConfigError,
-    );
-    try {
-      loadSecuritySettings({ SECURITY_GATE_OFFLINE_ALERT_SECONDS: 'soon' });
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        'SECURITY_GATE_OFFLINE_ALERT_SECONDS must be a whole number of seconds (got "soon")',
-      ]);
-    }
   });
 });

@@ -25,10 +25,6 @@ import { GatesService } from '../gates/gates.service.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { SecurityFeed } from './security-feed.js';
 
-// Short thresholds for this file (read by the security module at start-up): offline after 2 s, checked every second.
-process.env.SECURITY_GATE_OFFLINE_ALERT_SECONDS = '2';
-process.env.SECURITY_ALERT_CHECK_SECONDS = '1';
-
 const WORKER_TIMEOUT_MS = 30_000;
 const hex = (uuid: string) => uuid.replaceAll('-', '');
 const DAY_MS = 86_400_000;
@@ -91,7 +87,8 @@ describe('Security API: live feed, gate tiles, alerts, entry search, handheld ch
     post(guard, '/api/security/handheld/check', location ? { qr, location } : { qr }).expect(200);
 
   beforeAll(async () => {
-    gatePortal = await startPortalWithActiveAlumnus();
+    // Short thresholds: a gate is offline after 2 s of silence, checked every second.
+    gatePortal = await startPortalWithActiveAlumnus({ SECURITY_GATE_OFFLINE_ALERT_SECONDS: '2', SECURITY_ALERT_CHECK_SECONDS: '1' });
     const { portal, smtp } = gatePortal;
     guard = await createStaffAndSignIn(portal, smtp, SECURITY_GUARD);
     admin = await createStaffAndSignIn(portal, smtp, AAO_ADMIN);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module.js';
+import { APP_CONFIG } from '../config/app-config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { EntriesModule } from '../entries/entries.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { KeysModule } from '../keys/keys.module.js';
@@ -8,7 +10,7 @@ import { AlertsService } from './alerts.service.js';
 import { HandheldService } from './handheld.service.js';
 import { SecurityFeedStream } from './security-feed-stream.js';
 import { SecurityFeed } from './security-feed.js';
-import { loadSecuritySettings, SECURITY_SETTINGS } from './security-settings.js';
+import { SECURITY_SETTINGS } from './security-settings.js';
 import { SecurityWorker } from './security-worker.js';
 import { SecurityController } from './security.controller.js';
 import { SecurityRepository } from './security.repository.js';
@@ -23,7 +25,7 @@ import { SecurityService } from './security.service.js';
   imports: [AdminModule, EntriesModule, IdentityModule, KeysModule],
   controllers: [SecurityController],
   providers: [
-    { provide: SECURITY_SETTINGS, useFactory: () => loadSecuritySettings() },
+    { provide: SECURITY_SETTINGS, useFactory: (config: AppConfig) => config.security, inject: [APP_CONFIG] },
     SecurityRepository,
     SecurityService,
     SecurityFeed,
