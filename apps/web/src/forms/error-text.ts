@@ -41,6 +41,13 @@ const TRANSLATED_CODES = [
   'ecard-not-found',
   'ecard-state-conflict',
   'privilege-not-found',
+  'alert-already-acknowledged',
+  'staff-self-change',
+  'staff-last-admin',
+  'gate-state-conflict',
+  'key-state-conflict',
+  'gate-not-found',
+  'graduate-not-found',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED_CODES)[number];
 

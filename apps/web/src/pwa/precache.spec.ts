@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { injectBuild, precacheUrls } from './precache.js';
 
 describe('service worker build', () => {
-  it('precaches the hashed assets and public files, not maps, the worker or index.html', () => {
+  it('precaches the hashed assets and public files, not maps, the worker, index.html or the staff-only chart chunk', () => {
     expect(
       precacheUrls([
         'index.html',
@@ -13,6 +13,7 @@ describe('service worker build', () => {
         'icons\\icon-192.png',
         'manifest.webmanifest',
         'assets/index-abc123.js',
+        'assets/report-charts-Cu2j1p7x.js',
       ]),
     ).toEqual(['/assets/index-abc123.js', '/assets/index-def456.css', '/icons/icon-192.png', '/manifest.webmanifest']);
   });

@@ -10,9 +10,12 @@ export interface ServiceWorkerBuild {
 
 const BUILD_LINE = /^const BUILD = .*;$/m;
 
-/** Files never precached: source maps, the shell itself (cached as "/"), the worker, dev-only pages. */
+/** Lazy chunks only staff pages load (the reports' charts): an alumnus's phone never needs them offline. */
+const STAFF_ONLY_CHUNK = /^assets\/report-charts-[\w-]+\.(js|css)$/;
+
+/** Files never precached: source maps, the shell itself (cached as "/"), the worker, dev-only pages, staff-only chunks. */
 function precachable(file: string): boolean {
-  return !file.endsWith('.map') && file !== 'index.html' && file !== 'sw.js' && !file.startsWith('.');
+  return !file.endsWith('.map') && file !== 'index.html' && file !== 'sw.js' && !file.startsWith('.') && !STAFF_ONLY_CHUNK.test(file);
 }
 
 /** The URLs to precache from the build's output files (paths relative to dist, forward slashes), sorted. */
