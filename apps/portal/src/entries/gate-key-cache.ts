@@ -7,7 +7,7 @@ export const GATE_KEY_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
 export type GateKeyLookup =
-  | { readonly found: true; readonly key: KeyObject; readonly status: 'active' | 'revoked' }
+  | { readonly found: true; readonly key: KeyObject; readonly raw: Uint8Array; readonly status: 'active' | 'revoked' }
   | { readonly found: false; readonly why: 'unknown' | 'not-enrolled' };
 
 /**
@@ -18,6 +18,8 @@ export type GateKeyLookup =
 @Injectable()
 export class GateKeyCache {
   private readonly entries = new Map<string, { readonly lookup: GateKeyLookup & { found: true }; readonly at: number }>();
+  /** Lookups under way: a burst of a gate's events after start-up reads its row once, not once per job. */
+  private readonly reading = new Map<string, Promise<GateKeyLookup>>();
 
   constructor(private readonly gates: GatesService) {}
 
@@ -25,10 +27,19 @@ export class GateKeyCache {
     const cached = this.entries.get(gateId);
     if (cached && now - cached.at < GATE_KEY_CACHE_TTL_MS) return cached.lookup;
     this.entries.delete(gateId);
+    let reading = this.reading.get(gateId);
+    if (!reading) {
+      reading = this.read(gateId, now).finally(() => this.reading.delete(gateId));
+      this.reading.set(gateId, reading);
+    }
+    return reading;
+  }
+
+  private async read(gateId: string, now: number): Promise<GateKeyLookup> {
     const gate = await this.gates.findGate(gateId);
     if (!gate) return { found: false, why: 'unknown' };
     if (gate.status === 'pending' || !gate.publicKey) return { found: false, why: 'not-enrolled' };
-    const lookup = { found: true as const, key: gatePublicKey(gate.publicKey), status: gate.status };
+    const lookup = { found: true as const, key: gatePublicKey(gate.publicKey), raw: new Uint8Array(gate.publicKey), status: gate.status };
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(gateId, { lookup, at: now });
     return lookup;
