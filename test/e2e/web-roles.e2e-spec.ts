@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import {
+  createStaff,
+  registerByApi,
+  seedRegistry,
+  signInStaff,
+  signInWithCode,
+  startWebPortal,
+  uniqueGraduate,
+  type WebPortal,
+} from '../support/web-portal.js';
+
+type PageRole = 'alumnus' | 'aao-admin' | 'security-staff' | 'auditor';
+
+/** Every signed-in page and the roles it is for (the pages' RequireSession and the portal's @Roles agree). */
+const PAGES: ReadonlyArray<{ path: string; roles: readonly PageRole[] }> = [
+  { path: '/ecard', roles: ['alumnus'] },
+  { path: '/profile', roles: ['alumnus'] },
+  { path: '/ecard/guests', roles: ['alumnus'] },
+  { path: '/security', roles: ['security-staff'] },
+  { path: '/security/handheld', roles: ['security-staff'] },
+  { path: '/admin/alumni', roles: ['aao-admin', 'auditor'] },
+  { path: '/admin/ecard-reviews', roles: ['aao-admin'] },
+  { path: '/admin/privileges', roles: ['aao-admin'] },
+  { path: '/admin/guest-policy', roles: ['aao-admin', 'auditor'] },
+  { path: '/admin/gates', roles: ['aao-admin', 'auditor'] },
+  { path: '/admin/keys', roles: ['aao-admin', 'auditor'] },
+  { path: '/admin/staff', roles: ['aao-admin'] },
+  { path: '/admin/registry', roles: ['aao-admin'] },
+  { path: '/admin/audit', roles: ['aao-admin', 'auditor'] },
+  { path: '/reports', roles: ['aao-admin', 'auditor'] },
+];
+
+const REFUSED = 'Your account is not allowed to use this page.';
+
+/**
+ * Opens each page in the signed-in browser: the page's own content for its roles, the refusal for everyone else. The
+ * main navigation (shown once the session is known) offers exactly the pages of the role.
+ */
+async function visitEveryPage(web: WebPortal, page: Page, role: PageRole): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const { path, roles } of PAGES) {
+    await page.goto(web.url(path));
+    // The navigation appears when the session has loaded; the page then shows its content or the refusal at once.
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const refused = (await page.getByText(REFUSED, { exact: true }).count()) > 0;
+    if (refused === roles.includes(role)) wrong.push(`${path}: ${refused ? 'refused' : 'shown'}`);
+  }
+  const linked = await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link')
+    .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname));
+  const expected = PAGES.filter((candidate) => candidate.roles.includes(role)).map((candidate) => candidate.path);
+  const unexpected = linked.filter((path) => !expected.includes(path));
+  if (unexpected.length > 0) wrong.push(`navigation offers ${unexpected.join(', ')}`);
+  return wrong;
+}
+
+describe('each role reaches only its pages (Debian chromium against the real portal)', () => {
+  let web: WebPortal;
+
+  beforeAll(async () => {
+    web = await startWebPortal();
+  }, 120_000);
+
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it.each(['aao-admin', 'security-staff', 'auditor'] as const)(
+    'signed in as %s: its own pages, the refusal on the others, and only its pages in the navigation',
+    async (role) => {
+      const email = `${role}-${randomUUID().slice(0, 8)}@example.edu`;
+      const password = await createStaff(web, { email, name: `Test ${role}`, role });
+      const page = await web.newPage({ width: 1280, height: 900 });
+      const first = PAGES.find((candidate) => candidate.roles.includes(role))!.path;
+      await signInStaff(web, page, { email, password }, first);
+      expect(await visitEveryPage(web, page, role)).toEqual([]);
+    },
+    180_000,
+  );
+
+  it('an alumnus sees the alumni pages and is refused every staff page', async () => {
+    const graduate = uniqueGraduate();
+    await seedRegistry(web, [graduate]);
+    const email = `alumnus-${randomUUID().slice(0, 8)}@example.com`;
+    await registerByApi(web, graduate, email);
+    const page = await web.newPage({ width: 1280, height: 900 });
+    await signInWithCode(web, page, email);
+    expect(await visitEveryPage(web, page, 'alumnus')).toEqual([]);
+  }, 180_000);
+});
