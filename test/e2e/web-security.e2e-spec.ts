@@ -174,6 +174,15 @@ describe('Security dashboard and handheld check, in Chromium against the real po
       note: 'Checked the camera: a delivery trolley pushed the turnstile.',
       acknowledgedBy: 'Gus Guard',
     });
+    // The panel shows acknowledged alerts too, a page at a time, with who acknowledged and their note.
+    await alerts.getByLabel('Show').selectOption('acknowledged');
+    const done = page.getByRole('region', { name: 'Acknowledged alerts' });
+    const kept = done.locator(`[data-alert-id="${alertId}"]`);
+    await kept.waitFor();
+    await kept.getByText('Checked the camera: a delivery trolley pushed the turnstile.').waitFor();
+    await kept.getByText('Gus Guard').waitFor();
+    await expect(kept.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(0);
+    await done.getByText('No older alerts.').waitFor();
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Security dashboard' }).waitFor();
     await page

@@ -7,7 +7,8 @@
  * - `GET  /security/feed` → server-sent events: `entry` (data: LiveEntry), `alert` (data: SecurityAlert, raised or
  *   changed), `ping` every 15 s. Sends the entries of the last few minutes first so a fresh page is not empty.
  * - `GET  /security/entries?q=&passId=&gateId=&decision=&from=&to=&cursor=&limit=` → EntrySearchPage
- * - `GET  /security/alerts?state=open|acknowledged|all` → `{ alerts: SecurityAlert[] }`
+ * - `GET  /security/alerts?state=open|acknowledged|all&cursor=&limit=` → AlertPage (`{ alerts, nextCursor }`, keyset paged)
+ * - `GET  /security/entry-points` → `{ points: EntryPoint[] }` (turnstiles and handheld points: the search's gate filter)
  * - `POST /security/alerts/:id/acknowledge` `{ note }` → SecurityAlert
  * - `POST /security/handheld/check` `{ qr, location? }` → HandheldVerdict (recorded as an entry)
  * - `GET  /security/ecards/:ecardId/photo` → the eCard thumbnail (image/jpeg) of a pass holder
@@ -106,6 +107,8 @@ export const ALERT_KINDS = [
   'manual-open',
   'fire-input',
   'outbox-filling',
+  /** QR codes the portal did not sign (unknown key, bad signature, key not valid for the day, unreadable) at a gate. */
+  'forged-passes',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -126,6 +129,20 @@ export interface SecurityAlert {
   /** Staff name of who acknowledged. */
   readonly acknowledgedBy: string | null;
   readonly note: string | null;
+}
+
+/** One page of alerts (open first, then by latest occurrence); pass nextCursor as `cursor` for older ones. */
+export interface AlertPage {
+  readonly alerts: readonly SecurityAlert[];
+  /** null at the end. */
+  readonly nextCursor: string | null;
+}
+
+/** A place entries are recorded at: a turnstile gate, or a handheld point (a side door where staff check by phone). */
+export interface EntryPoint {
+  readonly gateId: string;
+  readonly name: string;
+  readonly kind: 'turnstile' | 'handheld';
 }
 
 /** The handheld check's answer: what a guard at a side door needs to decide. */

@@ -34,7 +34,8 @@ export interface GateCondition {
 
 const ALERT_SELECT = `
   SELECT a.id::text AS id, a.kind, a.severity, a.gate_id, g.name AS gate_name, replace(a.pass_id::text, '-', '') AS pass_id, a.message,
-         a.raised_at, a.last_seen_at, a.count, a.acknowledged_at, s.name AS acknowledged_by, a.note
+         a.raised_at, a.last_seen_at, a.count, a.acknowledged_at, s.name AS acknowledged_by, a.note,
+         to_char(a.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_seen_key
     FROM security_alert a
     LEFT JOIN gate g ON g.id = a.gate_id
     LEFT JOIN staff_account s ON s.id = a.acknowledged_by`;
@@ -53,6 +54,15 @@ interface AlertRow {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   note: string | null;
+  last_seen_key: string;
+}
+
+/** Position in the list order (open first, latest occurrence first, id), for keyset paging. */
+export interface AlertCursor {
+  readonly open: boolean;
+  /** last_seen_at to the microsecond, ISO. */
+  readonly lastSeenAt: string;
+  readonly id: string;
 }
 
 function mapAlert(row: AlertRow): SecurityAlert {
@@ -147,15 +157,27 @@ export class AlertsRepository {
     return rows[0] ? mapAlert(rows[0]) : null;
   }
 
-  /** Open alerts first (latest occurrence first), then acknowledged ones; at most `limit`. */
-  async list(state: AlertState, limit: number): Promise<SecurityAlert[]> {
-    const where =
-      state === 'open' ? 'WHERE a.acknowledged_at IS NULL' : state === 'acknowledged' ? 'WHERE a.acknowledged_at IS NOT NULL' : '';
+  /** Open alerts first (latest occurrence first), then acknowledged ones; at most `limit`, after `after` when given. */
+  async list(state: AlertState, limit: number, after?: AlertCursor): Promise<{ alerts: SecurityAlert[]; last: AlertCursor | null }> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [limit + 1];
+    if (state === 'open') conditions.push('a.acknowledged_at IS NULL');
+    if (state === 'acknowledged') conditions.push('a.acknowledged_at IS NOT NULL');
+    if (after) {
+      parameters.push(after.open ? 1 : 0, after.lastSeenAt, after.id);
+      conditions.push(`((a.acknowledged_at IS NULL)::int, a.last_seen_at, a.id) < ($2::int, $3::timestamptz, $4::bigint)`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = (await this.dataSource.query(
       `${ALERT_SELECT} ${where} ORDER BY (a.acknowledged_at IS NULL) DESC, a.last_seen_at DESC, a.id DESC LIMIT $1`,
-      [limit],
+      parameters,
     )) as AlertRow[];
-    return rows.map(mapAlert);
+    const page = rows.slice(0, limit);
+    const last = rows.length > limit ? page[page.length - 1]! : null;
+    return {
+      alerts: page.map(mapAlert),
+      last: last ? { open: last.acknowledged_at === null, lastSeenAt: last.last_seen_key, id: last.id } : null,
+    };
   }
 
   /** Acknowledges an open alert; 'already' when someone acknowledged it first (the row lock decides). */
@@ -169,13 +191,14 @@ export class AlertsRepository {
   }
 
   /**
-   * Denials of this pass (any gate, handheld included) from `since` up to and including this entry, in the order
+   * Denials of this pass (any gate, handheld included; not those of forged QR codes naming it) from `since` up to and including this entry, in the order
    * (occurred_at, gate, event id): each denial of a burst stored at once counts only those before it.
    */
   async denialsOfPass(passId: string, since: Date, upTo: { at: Date; gateId: string; eventId: string }): Promise<number> {
     const rows = (await this.dataSource.query(
       `SELECT count(*)::int AS n FROM gate_event
         WHERE pass_id = $1::uuid AND decision = 'denied' AND occurred_at >= $2
+          AND reason NOT IN ('unknown-key', 'bad-signature', 'key-not-valid-for-day', 'malformed')
           AND (occurred_at, gate_id, event_id) <= ($3::timestamptz, $4::uuid, $5::uuid)`,
       [passId, since, upTo.at, upTo.gateId, upTo.eventId],
     )) as Array<{ n: number }>;

@@ -2,13 +2,38 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LiveEntry, SecurityAlert } from '@campuspass/contracts';
 import { AuditService } from '../admin/audit.service.js';
 import { Clock } from '../identity/clock.js';
-import { AlertsRepository, type AlertOccurrence, type AlertState } from './alerts.repository.js';
+import { AlertsRepository, type AlertCursor, type AlertOccurrence, type AlertState } from './alerts.repository.js';
 import { SecurityFeed } from './security-feed.js';
 import { SECURITY_SETTINGS, type SecuritySettings } from './security-settings.js';
 import { SecurityException } from './security.exception.js';
+import { isForgedDenial } from './security.repository.js';
 
-/** How many alerts one list answer holds at most. */
-const ALERT_LIST_LIMIT = 500;
+/** How many alerts one list answer holds at most (and by default). */
+export const ALERT_LIST_LIMIT = 500;
+
+const ALERT_CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+export function encodeAlertCursor(cursor: AlertCursor): string {
+  return Buffer.from(`${cursor.open ? 1 : 0}|${cursor.lastSeenAt}|${cursor.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeAlertCursor(text: string): AlertCursor {
+  const [open, lastSeenAt, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  if (
+    rest.length > 0 ||
+    (open !== '0' && open !== '1') ||
+    !lastSeenAt ||
+    !ALERT_CURSOR_TIME.test(lastSeenAt) ||
+    !id ||
+    !/^[1-9]\d{0,15}$/.test(id)
+  ) {
+    throw new SecurityException(
+      'security-query-invalid',
+      'cursor is not one the alert list gave out. Pass the nextCursor of the previous page unchanged, or leave it out for the first page.',
+    );
+  }
+  return { open: open === '1', lastSeenAt, id };
+}
 
 const key = (...parts: Array<string | null>) => parts.map((part) => part ?? '-').join('|');
 
@@ -33,8 +58,13 @@ export class AlertsService {
     @Inject(SECURITY_SETTINGS) private readonly settings: SecuritySettings,
   ) {}
 
-  list(state: AlertState): Promise<SecurityAlert[]> {
-    return this.repository.list(state, ALERT_LIST_LIMIT);
+  async list(
+    state: AlertState,
+    limit = ALERT_LIST_LIMIT,
+    cursor?: string,
+  ): Promise<{ alerts: SecurityAlert[]; nextCursor: string | null }> {
+    const page = await this.repository.list(state, limit, cursor === undefined ? undefined : decodeAlertCursor(cursor));
+    return { alerts: page.alerts, nextCursor: page.last ? encodeAlertCursor(page.last) : null };
   }
 
   async acknowledge(id: string, note: string, actor: AlertActor): Promise<SecurityAlert> {
@@ -225,7 +255,16 @@ export class AlertsService {
         dedupKey: key('two-gates', entry.gateId, entry.passId),
       });
     }
-    if (entry.decision === 'denied' && entry.passId !== null) {
+    if (isForgedDenial(entry.decision, entry.reason) && (entry.reason !== 'malformed' || entry.passId !== null)) {
+      // Whoever made the code is unknown; the pass id in it may be a real person's, so the alert is the gate's.
+      found.push({
+        ...base,
+        kind: 'forged-passes',
+        severity: 'warning',
+        message: `A QR code the portal did not sign was presented ${where} (${entry.reason}): possibly a forged or altered pass.`,
+        dedupKey: key('forged-passes', entry.gateId),
+      });
+    } else if (entry.decision === 'denied' && entry.passId !== null) {
       const windowMs = this.settings.repeatedDenialsWindowMs;
       const denials = await this.repository.denialsOfPass(entry.passId, new Date(at.getTime() - windowMs), {
         at,

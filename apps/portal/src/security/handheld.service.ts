@@ -12,16 +12,30 @@ import {
   type PassTokenErrorReason,
 } from '@campuspass/pass-token';
 import { createNodeVerifier } from '@campuspass/pass-token/node';
+import { DEFAULT_GATE_POLICY } from '../gates/gates.service.js';
 import { Clock } from '../identity/clock.js';
+import { isIdentityException } from '../identity/identity.exception.js';
 import { RateLimitService } from '../identity/rate-limit.service.js';
 import { KeysService } from '../keys/keys.service.js';
 import { AlertsService } from './alerts.service.js';
 import { SecurityFeed } from './security-feed.js';
 import { SECURITY_SETTINGS, type SecuritySettings } from './security-settings.js';
-import { SecurityRepository } from './security.repository.js';
+import { SecurityException } from './security.exception.js';
+import { SecurityRepository, type PassUsage } from './security.repository.js';
 
 /** Where a check is recorded when the guard names no location. */
 export const DEFAULT_HANDHELD_LOCATION = 'Handheld check';
+
+/**
+ * The re-entry window of a handheld point: a handheld row has no policy of its own, so it takes the default every
+ * gate starts with (DEFAULT_GATE_POLICY.reEntryWindowSeconds, 60 s: what gate registration stores and the gate
+ * bundle then carries, and the gate table's column default). A grant at a turnstile counts with the longer of this
+ * and that gate's own policy window.
+ */
+export const HANDHELD_REENTRY_WINDOW_SECONDS = DEFAULT_GATE_POLICY.reEntryWindowSeconds;
+
+/** How many locations one staff member may add per day (a typo or a script must not fill the gate list). */
+export const NEW_HANDHELD_LOCATIONS_PER_DAY = 10;
 
 export type HandheldReason = DenialReason | 'pass-cancelled' | 'pass-not-found';
 
@@ -35,8 +49,9 @@ const MESSAGES: Record<HandheldReason | 'granted', string> = {
   'not-for-this-gate': 'This pass is not valid here.',
   'kind-not-allowed': 'This kind of pass is not admitted here.',
   revoked: 'This pass was revoked by the Alumni Affairs Office. Do not admit.',
-  're-entry-window': 'This pass was used moments ago.',
-  'already-used': 'This single-entry pass was used already.',
+  're-entry-window':
+    'This pass was admitted moments ago (within the re-entry window). Do not admit again now; check with the colleague who admitted it.',
+  'already-used': 'This single-entry pass was used already today. Do not admit; the holder needs a new pass.',
   'outside-hours': 'Outside opening hours.',
   'clock-untrusted': 'The time cannot be trusted; check again.',
   'no-bundle': 'No pass data available; check again.',
@@ -95,33 +110,40 @@ export class HandheldService {
       input.staffId,
       'handheld checks',
     );
+    const location = await this.location(input.location ?? DEFAULT_HANDHELD_LOCATION, input.staffId);
     const now = this.clock.now();
     const today = campusDayOf(now.getTime());
     const text = input.qr.replace(/[\r\n]+$/, '');
-    const { reason, pass, verified } = await this.decide(text, today);
+    const decided = await this.decide(text, today);
+    const { pass, verified } = decided;
     const operator = (await this.repository.staffName(input.staffId)) ?? 'security staff';
-    const location = input.location ?? DEFAULT_HANDHELD_LOCATION;
+    let reason: HandheldReason | null = decided.reason;
     const event = await this.repository.insertHandheldEvent(
       location,
-      (gateId, sequence) => ({
-        format: GATE_EVENT_FORMAT,
-        eventId: randomUUID(),
-        gateId,
-        sequence,
-        type: 'scan',
-        occurredAt: now.toISOString(),
-        clockTrusted: true,
-        bundleVersion: 0,
-        decision: reason === null ? 'granted' : 'denied',
-        reason,
-        pass,
-        passage: null,
-        scanEventId: null,
-        operator,
-        detail: `Handheld check at ${location}`,
-      }),
+      (gateId, sequence, usage) => {
+        // Decided under the pass's lock, with its grants so far: a concurrent check of the same pass waits for this one.
+        if (reason === null && usage) reason = usageReason(decided.singleEntry, usage);
+        return {
+          format: GATE_EVENT_FORMAT,
+          eventId: randomUUID(),
+          gateId,
+          sequence,
+          type: 'scan',
+          occurredAt: now.toISOString(),
+          clockTrusted: true,
+          bundleVersion: 0,
+          decision: reason === null ? 'granted' : 'denied',
+          reason,
+          pass,
+          passage: null,
+          scanEventId: null,
+          operator,
+          detail: `Handheld check at ${location}`,
+        };
+      },
       now,
       ['handheld'],
+      decided.reason === null && pass ? { passId: pass.passId, defaultWindowSeconds: HANDHELD_REENTRY_WINDOW_SECONDS } : undefined,
     );
     const [entry] = await this.repository.entries([{ gateId: event.gateId, eventId: event.eventId }]);
     if (entry) {
@@ -139,10 +161,41 @@ export class HandheldService {
     };
   }
 
+  /**
+   * The handheld point to record at: an existing one of that name (case and spacing as first written), else a new
+   * one, unless a turnstile bears the name (a handheld entry must not pass for that gate's) or this staff member
+   * has added too many locations today.
+   */
+  private async location(requested: string, staffId: string): Promise<string> {
+    const location = requested.trim().replace(/\s+/g, ' ');
+    const known = await this.repository.locationNamed(location);
+    if (known.handheldName !== null) return known.handheldName;
+    if (known.turnstile) {
+      throw new SecurityException(
+        'handheld-location-taken',
+        `location "${location}" is the name of a turnstile gate: name the side door where you check instead, e.g. "${location} side door".`,
+      );
+    }
+    try {
+      await this.rateLimits.consume(
+        { name: 'security-handheld-new-location', limit: NEW_HANDHELD_LOCATIONS_PER_DAY, windowMs: 86_400_000 },
+        staffId,
+        'new handheld locations',
+      );
+    } catch (error) {
+      if (!isIdentityException(error) || error.code !== 'rate-limited') throw error;
+      throw new SecurityException(
+        'handheld-locations-exhausted',
+        `You added ${NEW_HANDHELD_LOCATIONS_PER_DAY} new check locations today, the most allowed. Choose one you used before (or leave the location out), or try again tomorrow.`,
+      );
+    }
+    return location;
+  }
+
   private async decide(
     text: string,
     today: number,
-  ): Promise<{ reason: HandheldReason | null; pass: GateEvent['pass']; verified: boolean }> {
+  ): Promise<{ reason: HandheldReason | null; pass: GateEvent['pass']; verified: boolean; singleEntry: boolean }> {
     const keySet = new KeySet(
       (await this.keys.publishedKeys(today)).map((key) => ({
         publicKey: key.publicKey,
@@ -163,16 +216,24 @@ export class HandheldService {
           pass = null;
         }
       }
-      return { reason, pass, verified: false };
+      return { reason, pass, verified: false, singleEntry: false };
     }
     const pass = eventPass(decoded);
-    if (pass.campusDay !== today) return { reason: 'wrong-day', pass, verified: true };
+    const singleEntry = decoded.fields.flags.singleEntry;
+    if (pass.campusDay !== today) return { reason: 'wrong-day', pass, verified: true, singleEntry };
     const row = await this.repository.pass(pass.passId);
     if (!row || row.kind !== pass.kind || row.ecardId !== pass.ecardId || row.campusDay !== pass.campusDay) {
-      return { reason: 'pass-not-found', pass, verified: true };
+      return { reason: 'pass-not-found', pass, verified: true, singleEntry };
     }
-    if (row.status === 'revoked') return { reason: 'revoked', pass, verified: true };
-    if (row.status === 'cancelled') return { reason: 'pass-cancelled', pass, verified: true };
-    return { reason: null, pass, verified: true };
+    if (row.status === 'revoked') return { reason: 'revoked', pass, verified: true, singleEntry };
+    if (row.status === 'cancelled') return { reason: 'pass-cancelled', pass, verified: true, singleEntry };
+    return { reason: null, pass, verified: true, singleEntry };
   }
+}
+
+/** A valid pass's verdict from its grants so far: a single-entry pass once only; any pass not again within the window. */
+export function usageReason(singleEntry: boolean, usage: PassUsage): HandheldReason | null {
+  if (singleEntry && usage.granted) return 'already-used';
+  if (usage.grantedWithinWindowAt !== null) return 're-entry-window';
+  return null;
 }

@@ -50,9 +50,10 @@ describe('Security feed without Redis, and the handheld rate limit', () => {
     );
 
     await proxy.cut();
-    // Checks still answer (PostgreSQL only); the entry is stored, but cannot be published.
+    // Checks still answer (PostgreSQL only; Alice was admitted moments ago, so a re-entry denial); the entry is
+    // stored, but cannot be published.
     const during = await check();
-    expect(during.decision).toBe('granted');
+    expect(during).toMatchObject({ decision: 'denied', reason: 're-entry-window' });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(onFeed(during.eventId)).toBe(false);
     expect(feed.ended).toBe(false);

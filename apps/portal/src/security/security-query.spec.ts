@@ -1,4 +1,4 @@
-import { encodeCursor, parseEntrySearch } from './security.service.js';
+import { encodeCursor, nameWords, parseEntrySearch } from './security.service.js';
 
 describe('parseEntrySearch', () => {
   it('takes every filter, normalising case, with 50 entries by default', () => {
@@ -19,6 +19,7 @@ describe('parseEntrySearch', () => {
       }),
     ).toEqual({
       q: 'Chan',
+      nameWords: ['chan'],
       passId: 'abcdef0123456789abcdef0123456789',
       gateId: '0b6f4a8e-1111-4222-8333-444455556666',
       decision: 'denied',
@@ -44,10 +45,21 @@ describe('parseEntrySearch', () => {
     [{ limit: '201' }, /limit must be a whole number from 1 to 200/],
     [{ limit: '1.5' }, /limit must be a whole number/],
     [{ cursor: 'garbage' }, /cursor is not one this search gave out/],
-    [{ q: ' a ' }, /q must be 2 to 100 characters/],
+    [{ q: ' a ' }, /q must be 3 to 100 characters/],
+    [{ q: 'ab' }, /q must be 3 to 100 characters/],
     [{ gate: 'x' }, /Unknown parameter gate/],
     [{ decision: ['granted', 'denied'] }, /decision must be given once/],
   ])('refuses %j', (query, message) => {
     expect(() => parseEntrySearch(query as never)).toThrow(message);
+  });
+});
+
+describe('nameWords', () => {
+  it('keeps the words when one is long enough for the trigram index, else runs them together', () => {
+    expect(nameWords('  TAI  Man Chan ')).toEqual(['tai', 'man', 'chan']);
+    expect(nameWords('ho ka chun')).toEqual(['ho', 'ka', 'chun']);
+    expect(nameWords('li an')).toEqual(['lian']);
+    expect(nameWords('a b')).toEqual([]);
+    expect(nameWords('陳大文')).toEqual(['陳大文']);
   });
 });

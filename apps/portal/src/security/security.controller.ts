@@ -12,6 +12,7 @@ import {
   Sse,
   StreamableFile,
   UseFilters,
+  UseInterceptors,
   type MessageEvent,
 } from '@nestjs/common';
 import {
@@ -27,14 +28,15 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import type { EntrySearchPage, GateTile, HandheldVerdict, SecurityAlert } from '@campuspass/contracts';
+import type { AlertPage, EntryPoint, EntrySearchPage, GateTile, HandheldVerdict, SecurityAlert } from '@campuspass/contracts';
 import { IdentityExceptionFilter } from '../identity/identity-exception.filter.js';
-import { CurrentSubject, Roles, type Subject } from '../identity/roles.js';
+import { CurrentSubject, REQUEST_IDENTITY, Roles, type RequestWithIdentity, type Subject } from '../identity/roles.js';
 import type { AlertState } from './alerts.repository.js';
-import { AlertsService } from './alerts.service.js';
+import { ALERT_LIST_LIMIT, AlertsService } from './alerts.service.js';
 import { AcknowledgeAlertDto, HandheldCheckDto } from './dto/security.dto.js';
 import { HandheldService } from './handheld.service.js';
 import { SecurityFeedStream } from './security-feed-stream.js';
+import { ControlCharacterInterceptor } from './security-input.js';
 import { SecurityException } from './security.exception.js';
 import { SecurityService, type EntrySearchQuery } from './security.service.js';
 
@@ -46,6 +48,8 @@ const ALERT_STATES: readonly AlertState[] = ['open', 'acknowledged', 'all'];
 @Roles('security-staff')
 // Rate-limited handheld checks (the identity module's limiter) carry Retry-After.
 @UseFilters(IdentityExceptionFilter)
+// Control characters (NUL ...) in any query parameter or body field: 400, never a database error.
+@UseInterceptors(ControlCharacterInterceptor)
 export class SecurityController {
   constructor(
     private readonly security: SecurityService,
@@ -61,14 +65,22 @@ export class SecurityController {
     return { gates: await this.security.gates() };
   }
 
+  @Get('entry-points')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Turnstile gates and handheld points (kind), for the entry search gate filter' })
+  async entryPoints(): Promise<{ points: EntryPoint[] }> {
+    return { points: await this.security.entryPoints() };
+  }
+
   @Sse('feed')
   @ApiOperation({
     summary:
-      'Server-sent events: `entry` (LiveEntry) for every stored scan, `alert` (SecurityAlert) raised or changed, `ping` every 15 s; starts with the entries of the last 10 minutes',
+      'Server-sent events: `entry` (LiveEntry) for every stored scan, `alert` (SecurityAlert) raised or changed, `ping` every 15 s; starts with the entries of the last 10 minutes. Ends when the session ends or after 15 minutes (EventSource reconnects); 5 streams per session',
   })
   @ApiProduces('text/event-stream')
-  feedStream(): Observable<MessageEvent> {
-    return this.feed.events();
+  @ApiTooManyRequestsResponse({ description: 'feed-streams-exhausted' })
+  feedStream(@Req() request: Request & RequestWithIdentity): Observable<MessageEvent> {
+    return this.feed.events({ token: request[REQUEST_IDENTITY]!.token });
   }
 
   @Get('entries')
@@ -83,20 +95,34 @@ export class SecurityController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1..200, default 50' })
   @ApiBadRequestResponse({ description: 'security-query-invalid' })
-  entries(@Query() query: EntrySearchQuery): Promise<EntrySearchPage> {
-    return this.security.search(query);
+  @ApiTooManyRequestsResponse({ description: 'rate-limited' })
+  entries(@Query() query: EntrySearchQuery, @CurrentSubject() subject: Subject): Promise<EntrySearchPage> {
+    return this.security.search(query, subject.id);
   }
 
   @Get('alerts')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Alerts: open ones first, then acknowledged (state=open|acknowledged|all, default open)' })
+  @ApiOperation({
+    summary: 'Alerts: open ones first, then acknowledged (state=open|acknowledged|all, default open); keyset paged by cursor',
+  })
   @ApiQuery({ name: 'state', required: false, enum: ALERT_STATES })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${ALERT_LIST_LIMIT}, default ${ALERT_LIST_LIMIT}` })
   @ApiBadRequestResponse({ description: 'security-query-invalid' })
-  async alertList(@Query('state') state: unknown): Promise<{ alerts: SecurityAlert[] }> {
+  async alertList(@Query('state') state: unknown, @Query('cursor') cursor: unknown, @Query('limit') limit: unknown): Promise<AlertPage> {
     if (state !== undefined && !ALERT_STATES.includes(state as AlertState)) {
       throw new SecurityException('security-query-invalid', 'state must be open, acknowledged or all.');
     }
-    return { alerts: await this.alerts.list((state as AlertState | undefined) ?? 'open') };
+    if (cursor !== undefined && typeof cursor !== 'string')
+      throw new SecurityException('security-query-invalid', 'cursor must be given once.');
+    let size = ALERT_LIST_LIMIT;
+    if (limit !== undefined) {
+      size = Number(limit);
+      if (typeof limit !== 'string' || !/^\d+$/.test(limit) || size < 1 || size > ALERT_LIST_LIMIT) {
+        throw new SecurityException('security-query-invalid', `limit must be a whole number from 1 to ${ALERT_LIST_LIMIT}.`);
+      }
+    }
+    return this.alerts.list((state as AlertState | undefined) ?? 'open', size, cursor);
   }
 
   @Post('alerts/:id/acknowledge')
@@ -126,7 +152,8 @@ export class SecurityController {
 
   @Get('ecards/:ecardId/photo')
   @Header('Cache-Control', 'private, max-age=300')
-  @ApiOperation({ summary: "A pass holder's (or host's) eCard thumbnail, JPEG" })
+  @ApiOperation({ summary: "The eCard thumbnail (JPEG) of an alumnus admitted today or within the feed's window; 404 otherwise" })
+  @ApiTooManyRequestsResponse({ description: 'rate-limited' })
   @ApiOkResponse({ content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } })
   @ApiNotFoundResponse({ description: 'photo-not-found' })
   async photo(
@@ -135,7 +162,8 @@ export class SecurityController {
       new ParseIntPipe({ exceptionFactory: () => new SecurityException('photo-not-found', 'eCard ids are whole numbers.') }),
     )
     ecardId: number,
+    @CurrentSubject() subject: Subject,
   ): Promise<StreamableFile> {
-    return new StreamableFile(await this.security.holderPhoto(ecardId), { type: 'image/jpeg' });
+    return new StreamableFile(await this.security.holderPhoto(ecardId, subject.id), { type: 'image/jpeg' });
   }
 }

@@ -565,6 +565,11 @@ describe('Security API: live feed, gate tiles, alerts, entry search, handheld ch
     };
 
     it('grants a valid pass, shows the holder, records it (search, feed) at the handheld location', async () => {
+      // Earlier tests admitted Alice's pass at gates moments ago: those grants move out of the re-entry window.
+      await dataSource.query(
+        `UPDATE gate_event SET occurred_at = occurred_at - interval '1 hour' WHERE pass_id = $1::uuid AND decision = 'granted'`,
+        [alicePass.passId],
+      );
       const feed = await openFeed();
       const verdict = (await handheld(alicePass.qrText, '  Library side door  ')).body as HandheldVerdict;
       expect(verdict).toMatchObject({

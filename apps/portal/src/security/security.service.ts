@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntrySearchPage, GateTile, LiveEntry } from '@campuspass/contracts';
+import type { EntryPoint, EntrySearchPage, GateTile, LiveEntry } from '@campuspass/contracts';
+import { campusDayOf } from '@campuspass/pass-token';
+import { nameKey } from '../alumni/graduate-names.js';
 import { Clock } from '../identity/clock.js';
+import { RateLimitService } from '../identity/rate-limit.service.js';
 import { SECURITY_SETTINGS, type SecuritySettings } from './security-settings.js';
 import { SecurityException } from './security.exception.js';
-import { SecurityRepository, type EntryCursor, type EntryFilter } from './security.repository.js';
+import { PHOTO_RECENT_MS, SecurityRepository, type EntryCursor, type EntryFilter } from './security.repository.js';
 
 /** A fresh feed starts with at most this many entries ... */
 export const FEED_BACKLOG_LIMIT = 50;
 /** ... stored within this long. */
-export const FEED_BACKLOG_MS = 10 * 60_000;
+export const FEED_BACKLOG_MS = PHOTO_RECENT_MS;
 
 /** The search's query parameters as they arrive (strings), validated here. */
 export interface EntrySearchQuery {
@@ -23,6 +26,13 @@ export interface EntrySearchQuery {
 }
 
 export const MAX_SEARCH_LIMIT = 200;
+/** The person filter's shortest text: shorter ones match too many people to be a search (and defeat the index). */
+export const SEARCH_TEXT_MIN = 3;
+/** Entry searches per staff member per minute (a page of results each; paging counts). */
+export const SEARCHES_PER_MINUTE = 60;
+/** Holder photos per staff member per minute (a busy feed shows a few per minute; harvesting needs thousands). */
+export const PHOTOS_PER_MINUTE = 120;
+const MAX_NAME_WORDS = 8;
 const DEFAULT_SEARCH_LIMIT = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PASS_ID = /^[0-9a-fA-F]{32}$/;
@@ -62,6 +72,18 @@ function decodeCursor(text: string): EntryCursor {
   return { occurredAt, gateId, eventId };
 }
 
+/**
+ * The words of a person filter as graduate name keys, each to be found in the name. At least one must have 3
+ * characters or more (what the trigram index can serve; shorter ones then only narrow its matches); when none has,
+ * the words run together ("li an" → "lian", matched in the run-together name forms).
+ */
+export function nameWords(q: string): string[] {
+  const words = nameKey(q).split(' ').filter(Boolean).slice(0, MAX_NAME_WORDS);
+  if (words.some((word) => [...word].length >= SEARCH_TEXT_MIN)) return words;
+  const joined = words.join('');
+  return [...joined].length >= SEARCH_TEXT_MIN ? [joined] : [];
+}
+
 /** Validates every search parameter, saying what is wrong and how to fix it. */
 export function parseEntrySearch(query: EntrySearchQuery): EntryFilter {
   const known = new Set(['q', 'passId', 'gateId', 'decision', 'from', 'to', 'cursor', 'limit']);
@@ -75,8 +97,13 @@ export function parseEntrySearch(query: EntrySearchQuery): EntryFilter {
   const filter: { -readonly [K in keyof EntryFilter]: EntryFilter[K] } = { limit: DEFAULT_SEARCH_LIMIT };
   if (query.q !== undefined) {
     const q = query.q.trim();
-    if (q.length < 2 || q.length > 100) throw invalid('q must be 2 to 100 characters: part of a name, or an alumni number like A00000012.');
+    if (q.length < SEARCH_TEXT_MIN || q.length > 100) {
+      throw invalid(
+        `q must be ${SEARCH_TEXT_MIN} to 100 characters: part of a name (e.g. "chan tai"), or an alumni number like A00000012.`,
+      );
+    }
     filter.q = q;
+    filter.nameWords = nameWords(q);
   }
   if (query.passId !== undefined) {
     if (!PASS_ID.test(query.passId)) throw invalid('passId must be the 32 hexadecimal digits of a pass id.');
@@ -110,6 +137,7 @@ export class SecurityService {
   constructor(
     private readonly repository: SecurityRepository,
     private readonly clock: Clock,
+    private readonly rateLimits: RateLimitService,
     @Inject(SECURITY_SETTINGS) private readonly settings: SecuritySettings,
   ) {}
 
@@ -117,8 +145,15 @@ export class SecurityService {
     return this.repository.gateTiles(this.clock.now(), this.settings.gateOnlineMs);
   }
 
-  async search(query: EntrySearchQuery): Promise<EntrySearchPage> {
-    const page = await this.repository.searchEntries(parseEntrySearch(query));
+  /** Turnstiles and handheld points, for the entry search's gate filter. */
+  async entryPoints(): Promise<EntryPoint[]> {
+    return this.repository.entryPoints();
+  }
+
+  async search(query: EntrySearchQuery, staffId: string): Promise<EntrySearchPage> {
+    const filter = parseEntrySearch(query);
+    await this.rateLimits.consume({ name: 'security-entry-search', limit: SEARCHES_PER_MINUTE, windowMs: 60_000 }, staffId, 'searches');
+    const page = await this.repository.searchEntries(filter);
     return { entries: page.entries, nextCursor: page.last ? encodeCursor(page.last) : null };
   }
 
@@ -126,9 +161,23 @@ export class SecurityService {
     return this.repository.recentEntries(new Date(this.clock.now().getTime() - FEED_BACKLOG_MS), FEED_BACKLOG_LIMIT);
   }
 
-  async holderPhoto(ecardId: number): Promise<Buffer> {
-    const thumb = ecardId >= 1 && ecardId <= 2_147_483_647 ? await this.repository.holderThumbnail(ecardId) : null;
-    if (!thumb) throw new SecurityException('photo-not-found', `eCard ${ecardId} has no photo to show.`);
+  /**
+   * The photo of an eCard whose alumni pass was granted today (Hong Kong) or within the feed's window; 404 for any
+   * other card (also one that exists), so ids cannot be walked to collect photos. Rate-limited per staff member.
+   */
+  async holderPhoto(ecardId: number, staffId: string): Promise<Buffer> {
+    await this.rateLimits.consume({ name: 'security-holder-photo', limit: PHOTOS_PER_MINUTE, windowMs: 60_000 }, staffId, 'photo requests');
+    const now = this.clock.now();
+    const thumb =
+      ecardId >= 1 && ecardId <= 2_147_483_647
+        ? await this.repository.holderThumbnail(ecardId, campusDayOf(now.getTime()), new Date(now.getTime() - PHOTO_RECENT_MS))
+        : null;
+    if (!thumb) {
+      throw new SecurityException(
+        'photo-not-found',
+        `No photo to show for eCard ${ecardId}: photos are shown only for alumni admitted today.`,
+      );
+    }
     return thumb;
   }
 }

@@ -28,8 +28,9 @@ describe('entry search query', () => {
     expect(params.get('passId')).toBe(PASS_ID);
     expect(params.get('gateId')).toBe('7f1c0b9e-2f64-4d5e-9a43-9d2c8c3f1e11');
     expect(params.get('decision')).toBe('denied');
-    expect(params.get('from')).toBe(new Date('2026-11-27T08:00').toISOString());
-    expect(params.get('to')).toBe(new Date('2026-11-27T18:30').toISOString());
+    // Hong Kong time, whatever the device's zone.
+    expect(params.get('from')).toBe('2026-11-27T00:00:00.000Z');
+    expect(params.get('to')).toBe('2026-11-27T10:30:00.000Z');
     expect(params.get('cursor')).toBe('cursor:abc');
     expect(params.get('limit')).toBe('50');
   });
@@ -38,9 +39,11 @@ describe('entry search query', () => {
     expect(entryQuery({ ...EMPTY_ENTRY_FILTERS, q: 'a&b=c #d' })).toBe('?q=a%26b%3Dc+%23d');
   });
 
-  it('reads datetime-local values and refuses anything else', () => {
-    expect(localTimeToIso('2026-11-27T08:00')).toBe(new Date('2026-11-27T08:00').toISOString());
-    expect(localTimeToIso('2026-11-27T08:00:30')).toBe(new Date('2026-11-27T08:00:30').toISOString());
+  it('reads datetime-local values as Hong Kong time and refuses anything else', () => {
+    expect(localTimeToIso('2026-11-27T08:00')).toBe('2026-11-27T00:00:00.000Z');
+    expect(localTimeToIso('2026-11-27T08:00:30')).toBe('2026-11-27T00:00:30.000Z');
+    expect(localTimeToIso('2026-11-27T02:15')).toBe('2026-11-26T18:15:00.000Z');
+    expect(localTimeToIso('2026-02-30T08:00')).toBeUndefined();
     expect(localTimeToIso('2026-11-27')).toBeUndefined();
     expect(localTimeToIso('2026-13-40T08:00')).toBeUndefined();
     expect(localTimeToIso('yesterday')).toBeUndefined();
@@ -70,6 +73,9 @@ describe('entry search checks', () => {
 
   it('needs at least two characters of a name', () => {
     expect(checkEntryFilters({ ...EMPTY_ENTRY_FILTERS, q: ' x ' })).toEqual({ q: 'too-short' });
+    expect(checkEntryFilters({ ...EMPTY_ENTRY_FILTERS, q: 'ab' })).toEqual({ q: 'too-short' });
+    expect(checkEntryFilters({ ...EMPTY_ENTRY_FILTERS, q: 'abc' })).toEqual({});
+    expect(checkEntryFilters({ ...EMPTY_ENTRY_FILTERS, q: 'ch\u0000an' })).toEqual({ q: 'control-characters' });
   });
 
   it('refuses a range that ends before it starts', () => {
@@ -86,7 +92,13 @@ describe('security API calls', () => {
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         calls.push({ url: String(input), method: init?.method ?? 'GET', body: init?.body ? JSON.parse(String(init.body)) : undefined });
         const url = String(input);
-        const body = url.includes('/gates') ? { gates: [] } : url.includes('/alerts?') ? { alerts: [] } : {};
+        const body = url.includes('/gates')
+          ? { gates: [] }
+          : url.includes('/entry-points')
+            ? { points: [] }
+            : url.includes('/alerts?')
+              ? { alerts: [], nextCursor: null }
+              : {};
         return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
       }) as typeof fetch,
       cookies: () => 'cp_csrf=token',
@@ -103,6 +115,9 @@ describe('security API calls', () => {
     await security.handheldCheck('CP1:ABC', 'Side door');
     await security.handheldCheck('CP1:ABC');
     await security.ingest();
+    await expect(security.alertPage('all', 'older one', 20)).resolves.toEqual({ alerts: [], nextCursor: null });
+    await security.alertPage('acknowledged', null, 20);
+    await expect(security.entryPoints()).resolves.toEqual([]);
     expect(calls).toEqual([
       { url: '/api/security/gates', method: 'GET', body: undefined },
       { url: '/api/security/alerts?state=open', method: 'GET', body: undefined },
@@ -111,6 +126,9 @@ describe('security API calls', () => {
       { url: '/api/security/handheld/check', method: 'POST', body: { qr: 'CP1:ABC', location: 'Side door' } },
       { url: '/api/security/handheld/check', method: 'POST', body: { qr: 'CP1:ABC' } },
       { url: '/api/security/ingest', method: 'GET', body: undefined },
+      { url: '/api/security/alerts?state=all&limit=20&cursor=older+one', method: 'GET', body: undefined },
+      { url: '/api/security/alerts?state=acknowledged&limit=20', method: 'GET', body: undefined },
+      { url: '/api/security/entry-points', method: 'GET', body: undefined },
     ]);
   });
 });

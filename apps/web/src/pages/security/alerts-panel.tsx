@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NOTE_MAX, security, type SecurityAlert } from '../../api/security.js';
+import { NOTE_MAX, security, type AlertState, type SecurityAlert } from '../../api/security.js';
 import { errorText } from '../../forms/error-text.js';
 import { FormAlert } from '../../forms/fields.js';
 import { StateLabel, useTimeFormat } from './security-parts.js';
@@ -8,6 +8,15 @@ import { isAlertKind, type Tone } from './wording.js';
 
 const SEVERITY_TONE: Record<SecurityAlert['severity'], Tone> = { critical: 'bad', warning: 'warn', info: 'none' };
 
+/** Acknowledged (and all) alerts are read a page at a time, older ones on request. */
+export const ALERT_PAGE_SIZE = 20;
+
+const STATES: readonly AlertState[] = ['open', 'acknowledged', 'all'];
+
+/**
+ * Open alerts (live: the feed adds and removes them), or, chosen with "Show", acknowledged or all alerts, read a page
+ * at a time with "Older alerts".
+ */
 export function AlertsPanel({
   alerts,
   error,
@@ -17,34 +26,98 @@ export function AlertsPanel({
   readonly error: string | undefined;
   readonly onAcknowledged: (alert: SecurityAlert) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const id = useId();
   const [done, setDone] = useState<string>();
+  const [state, setState] = useState<AlertState>('open');
+  const [paged, setPaged] = useState<{ readonly alerts: readonly SecurityAlert[]; readonly nextCursor: string | null }>();
+  const [pageError, setPageError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+  const request = useRef(0);
+
+  const loadPage = async (wanted: AlertState, cursor: string | null, previous: readonly SecurityAlert[]) => {
+    const mine = ++request.current;
+    setLoading(true);
+    setPageError(undefined);
+    try {
+      const page = await security.alertPage(wanted, cursor, ALERT_PAGE_SIZE);
+      if (mine !== request.current) return;
+      const known = new Set(previous.map((alert) => alert.id));
+      setPaged({ alerts: [...previous, ...page.alerts.filter((alert) => !known.has(alert.id))], nextCursor: page.nextCursor });
+    } catch (failure) {
+      if (mine === request.current) setPageError(errorText(t, i18n.resolvedLanguage, failure));
+    } finally {
+      if (mine === request.current) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    setPaged(undefined);
+    if (state !== 'open') void loadPage(state, null, []);
+    else request.current++;
+    // loadPage is recreated each render; the state alone decides what to load.
+  }, [state]);
+
+  const shown = state === 'open' ? alerts : paged?.alerts;
+  const shownError = state === 'open' ? error : paged ? undefined : pageError;
   return (
     <section className="sec-panel sec-alerts" aria-labelledby="sec-alerts-title">
       <div className="sec-panel__head">
         <h2 id="sec-alerts-title" className="sec-panel__title">
-          {t('security.alerts.title')}
-          {alerts && alerts.length > 0 && <span className="sec-count"> ({alerts.length})</span>}
+          {state === 'open' ? t('security.alerts.title') : t(`security.alerts.titles.${state}`)}
+          {state === 'open' && alerts && alerts.length > 0 && <span className="sec-count"> ({alerts.length})</span>}
         </h2>
+        <div className="sec-alerts__state">
+          <label htmlFor={`${id}-state`}>{t('security.alerts.show')}</label>
+          <select id={`${id}-state`} value={state} onChange={(event) => setState(event.target.value as AlertState)}>
+            {STATES.map((option) => (
+              <option key={option} value={option}>
+                {t(`security.alerts.states.${option}`)}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
-      <FormAlert>{error}</FormAlert>
+      <FormAlert>{shownError}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
-      {alerts === undefined && !error && <p role="status">{t('security.alerts.loading')}</p>}
-      {alerts?.length === 0 && <p className="muted">{t('security.alerts.empty')}</p>}
-      {alerts && alerts.length > 0 && (
+      {shown === undefined && !shownError && <p role="status">{t('security.alerts.loading')}</p>}
+      {shown?.length === 0 && <p className="muted">{state === 'open' ? t('security.alerts.empty') : t('security.alerts.emptyAny')}</p>}
+      {shown && shown.length > 0 && (
         <ul className="sec-alerts__list">
-          {alerts.map((alert) => (
+          {shown.map((alert) => (
             <AlertItem
               key={alert.id}
               alert={alert}
               onAcknowledged={(acknowledged, what) => {
                 setDone(t('security.alerts.acknowledged', { what }));
+                setPaged(
+                  (current) =>
+                    current && { ...current, alerts: current.alerts.map((known) => (known.id === acknowledged.id ? acknowledged : known)) },
+                );
                 onAcknowledged(acknowledged);
               }}
             />
           ))}
         </ul>
       )}
+      {state !== 'open' && paged && (
+        <div className="sec-alerts__more">
+          {paged && pageError && <FormAlert>{pageError}</FormAlert>}
+          {paged.nextCursor ? (
+            <button
+              type="button"
+              className="button button--quiet button--small"
+              disabled={loading}
+              onClick={() => void loadPage(state, paged.nextCursor, paged.alerts)}
+            >
+              {t('security.alerts.older')}
+            </button>
+          ) : (
+            paged.alerts.length > 0 && <p className="muted">{t('security.alerts.end')}</p>
+          )}
+        </div>
+      )}
+      {loading && paged && <p role="status">{t('security.alerts.loading')}</p>}
     </section>
   );
 }
@@ -114,8 +187,28 @@ function AlertItem({
             <time dateTime={alert.lastSeenAt}>{time(alert.lastSeenAt)}</time>
           </dd>
         </div>
+        {alert.acknowledgedAt && (
+          <div>
+            <dt>{t('security.alerts.acknowledgedAt')}</dt>
+            <dd>
+              <time dateTime={alert.acknowledgedAt}>{time(alert.acknowledgedAt)}</time>
+            </dd>
+          </div>
+        )}
+        {alert.acknowledgedBy && (
+          <div>
+            <dt>{t('security.alerts.acknowledgedBy')}</dt>
+            <dd>{alert.acknowledgedBy}</dd>
+          </div>
+        )}
+        {alert.note && (
+          <div>
+            <dt>{t('security.alerts.note')}</dt>
+            <dd>{alert.note}</dd>
+          </div>
+        )}
       </dl>
-      {!open ? (
+      {alert.acknowledgedAt ? null : !open ? (
         <button type="button" className="button button--quiet button--small" onClick={() => setOpen(true)}>
           {t('security.alerts.acknowledge')}
         </button>

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   checkEntryFilters,
@@ -7,6 +7,7 @@ import {
   security,
   type EntryFilterProblems,
   type EntryFilters,
+  type EntryPoint,
   type GateTile,
   type LiveEntry,
 } from '../../api/security.js';
@@ -31,6 +32,17 @@ export function EntrySearch({ gates }: { readonly gates: readonly GateTile[] | u
   const [results, setResults] = useState<Results>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [points, setPoints] = useState<readonly EntryPoint[]>();
+  useEffect(() => {
+    // Turnstiles and handheld points; until they arrive (or if they cannot), the gate tiles' turnstiles.
+    const abort = new AbortController();
+    security.entryPoints(abort.signal).then(setPoints, () => undefined);
+    return () => abort.abort();
+  }, []);
+  const choices: readonly EntryPoint[] =
+    points ?? (gates ?? []).map((gate) => ({ gateId: gate.gateId, name: gate.name, kind: 'turnstile' as const }));
+  const turnstiles = choices.filter((point) => point.kind === 'turnstile');
+  const handheldPoints = choices.filter((point) => point.kind === 'handheld');
   const set = (field: keyof EntryFilters) => (value: string) => setFilters((current) => ({ ...current, [field]: value }));
   const problemText = (field: keyof EntryFilterProblems) => {
     const problem = problems[field];
@@ -94,11 +106,24 @@ export function EntrySearch({ gates }: { readonly gates: readonly GateTile[] | u
           </label>
           <select id={`${id}-gate`} value={filters.gateId} onChange={(event) => set('gateId')(event.target.value)}>
             <option value="">{t('security.search.anyGate')}</option>
-            {gates?.map((gate) => (
-              <option key={gate.gateId} value={gate.gateId}>
-                {gate.name}
-              </option>
-            ))}
+            {turnstiles.length > 0 && (
+              <optgroup label={t('security.search.turnstiles')}>
+                {turnstiles.map((point) => (
+                  <option key={point.gateId} value={point.gateId}>
+                    {point.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {handheldPoints.length > 0 && (
+              <optgroup label={t('security.search.handheldPoints')}>
+                {handheldPoints.map((point) => (
+                  <option key={point.gateId} value={point.gateId}>
+                    {point.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </div>
         <div className="field">
@@ -113,6 +138,7 @@ export function EntrySearch({ gates }: { readonly gates: readonly GateTile[] | u
         </div>
         <Field
           label={t('security.search.from')}
+          hint={t('security.search.timeHint')}
           type="datetime-local"
           value={filters.from}
           onChange={(event) => set('from')(event.target.value)}
@@ -120,6 +146,7 @@ export function EntrySearch({ gates }: { readonly gates: readonly GateTile[] | u
         />
         <Field
           label={t('security.search.to')}
+          hint={t('security.search.timeHint')}
           type="datetime-local"
           value={filters.to}
           onChange={(event) => set('to')(event.target.value)}

@@ -2,6 +2,7 @@ import jsQR from 'jsqr';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOCATION_MAX, security, type HandheldVerdict } from '../../api/security.js';
+import { isApiError } from '../../api/client.js';
 import { errorText } from '../../forms/error-text.js';
 import { Field, FormAlert } from '../../forms/fields.js';
 import { PageHeading } from '../../layout/app-shell.js';
@@ -142,6 +143,17 @@ function HandheldCheck() {
   const locationRef = useRef(location);
   locationRef.current = location;
 
+  /** The portal's refusals of the location, in the page's language. */
+  const locationProblem = useCallback(
+    (failure: unknown) =>
+      isApiError(failure) && failure.code === 'handheld-locations-exhausted'
+        ? t('security.handheld.locationProblems.exhausted')
+        : isApiError(failure) && failure.code === 'handheld-location-taken'
+          ? t('security.handheld.locationProblems.turnstile')
+          : undefined,
+    [t],
+  );
+
   const check = useCallback(
     async (qr: string) => {
       const request = ++latest.current;
@@ -153,13 +165,13 @@ function HandheldCheck() {
       } catch (failure) {
         if (request === latest.current) {
           setShown(undefined);
-          setError(errorText(t, i18n.resolvedLanguage, failure));
+          setError(locationProblem(failure) ?? errorText(t, i18n.resolvedLanguage, failure));
         }
       } finally {
         if (request === latest.current) setChecking(false);
       }
     },
-    [t, i18n.resolvedLanguage],
+    [t, i18n.resolvedLanguage, locationProblem],
   );
 
   const onCode = useCallback(

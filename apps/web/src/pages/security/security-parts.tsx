@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryHolder, LiveEntry } from '../../api/security.js';
+import { CAMPUS_TIME_ZONE } from '../../api/security.js';
 import { isApiError } from '../../api/client.js';
 import { errorText } from '../../forms/error-text.js';
 import { healthTone, isEntryFlag, isReasonCode, type Tone } from './wording.js';
@@ -96,6 +97,8 @@ export function HolderView({ holder, size = 'small' }: { readonly holder: EntryH
           width={width}
           height={height}
           loading={size === 'small' ? 'lazy' : 'eager'}
+          // Photos are served only for today's admissions: a page left open overnight must not show broken images.
+          onError={(event) => (event.currentTarget.hidden = true)}
         />
       ) : null}
       <span className="sec-holder__text">
@@ -110,6 +113,11 @@ export function HolderView({ holder, size = 'small' }: { readonly holder: EntryH
   );
 }
 
+const campusDay = new Intl.DateTimeFormat('en-CA', { timeZone: CAMPUS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day of an instant in Hong Kong, YYYY-MM-DD. */
+export const campusDate = (date: Date) => campusDay.format(date);
+
 /** Intl formatters are costly to make: one per language and style, shared by every row of the feed. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -117,7 +125,13 @@ function formatter(language: string, style: 'time' | 'dateTime'): Intl.DateTimeF
   const key = `${language}|${style}`;
   let found = formatters.get(key);
   if (!found) {
-    found = new Intl.DateTimeFormat(language, style === 'time' ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'medium' });
+    // Campus time (Hong Kong), whatever the device's zone: what the gates, reports and colleagues go by.
+    found = new Intl.DateTimeFormat(
+      language,
+      style === 'time'
+        ? { timeStyle: 'medium', timeZone: CAMPUS_TIME_ZONE }
+        : { dateStyle: 'medium', timeStyle: 'medium', timeZone: CAMPUS_TIME_ZONE },
+    );
     formatters.set(key, found);
   }
   return found;
@@ -140,7 +154,7 @@ export function useTimeFormat(): { time: (iso: string | null) => string; dateTim
       if (!iso) return t('security.none');
       const date = new Date(iso);
       if (Number.isNaN(date.getTime())) return iso;
-      const today = new Date().toDateString() === date.toDateString();
+      const today = campusDate(new Date()) === campusDate(date);
       return today ? formatter(language, 'time').format(date) : dateTime(iso);
     },
     [dateTime, language, t],

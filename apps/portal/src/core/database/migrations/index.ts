@@ -18,6 +18,7 @@ import { Security1764340000000 } from './1764340000000-security.js';
 import { Admin1764350000000 } from './1764350000000-admin.js';
 import { Reports1764360000000 } from './1764360000000-reports.js';
 import { AlumniAdmin1764370000000 } from './1764370000000-alumni-admin.js';
+import { SecurityFixes1764380000000 } from './1764380000000-security-fixes.js';
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
   AuditLog1764190000000,
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   Admin1764350000000,
   Reports1764360000000,
   AlumniAdmin1764370000000,
+  SecurityFixes1764380000000,
 ];
