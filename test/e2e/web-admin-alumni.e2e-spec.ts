@@ -64,6 +64,10 @@ describe('AAO alumni search, detail with NetIDs, and the guest policy, in Chromi
 
   async function openPerson(page: Page): Promise<string> {
     await page.getByRole('heading', { level: 1, name: 'Alumni' }).waitFor();
+    // One character is too little to search for: the page says so before asking the portal.
+    await page.getByLabel('Search alumni').fill('h');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Please enter at least 2 characters, e.g. 陳大 or chan.').waitFor();
     await page.getByLabel('Search alumni').fill(`hoi yan ${surname.toLowerCase()}`);
     await page.getByRole('button', { name: 'Search' }).click();
     const hits = page.getByTestId('alumni-hits').getByRole('listitem');

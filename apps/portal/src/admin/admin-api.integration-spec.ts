@@ -258,6 +258,22 @@ describe('AAO administration API: staff accounts and roles, the audit log and it
       const refused = async (parameters: Record<string, string>) => (await search(admin, parameters).expect(400)).body;
       expect((await refused({ actorType: 'robot' })).message).toEqual(['actorType must be one of alumnus, staff, gate, system']);
       expect(await refused({ from: 'yesterday' })).toMatchObject({ code: 'audit-query-invalid', details: { parameter: 'from' } });
+      // NUL and other control characters: 400 naming the parameter, not a server error.
+      for (const [parameter, value] of [
+        ['actor', 'x\u0000y'],
+        ['subject', 'gate:\u0000'],
+        ['subject', '\u0000'],
+        ['action', 'gate\u0000.revoke'],
+        ['from', '2026-11-27\u0000'],
+      ] as const) {
+        expect(await refused({ [parameter]: value })).toMatchObject({
+          code: 'audit-query-invalid',
+          message: expect.stringMatching(new RegExp(`^${parameter}: contains a control character`)),
+          details: { parameter },
+        });
+      }
+      // A date without a time is a Hong Kong day; a date-time needs its offset.
+      expect((await refused({ from: '2026-11-27T10:00' })).message).toMatch(/^from: .*with an offset/);
       expect((await refused({ from: '2026-02-01', to: '2026-01-01' })).message).toBe('to: must be later than from.');
       expect((await refused({ action: 'gate.**' })).code).toBe('audit-query-invalid');
       expect((await refused({ cursor: 'bm9wZQ' })).message).toMatch(/^cursor: .*first page/);
@@ -302,6 +318,8 @@ describe('AAO administration API: staff accounts and roles, the audit log and it
       let chunks = 0;
       const response = await session.agent
         .get('/api/admin/audit/export.csv')
+        // A browser's download from the portal's own page says so; cross-site requests are refused (see below).
+        .set('Sec-Fetch-Site', 'same-origin')
         .query(parameters)
         .buffer(true)
         .parse((res, done) => {

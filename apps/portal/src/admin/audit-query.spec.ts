@@ -10,11 +10,37 @@ describe('audit filters', () => {
     expect(parseAuditFilters({ subject: 'gate:3f2' })).toEqual({ targetType: 'gate', targetId: '3f2' });
     expect(parseAuditFilters({ subject: 'signing-key:' })).toEqual({ targetType: 'signing-key' });
     expect(parseAuditFilters({ subject: '3f2' })).toEqual({ targetId: '3f2' });
-    expect(parseAuditFilters({ from: '2026-11-01', to: '2026-12-01T00:00:00Z' })).toEqual({
+    expect(parseAuditFilters({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00+08:00' })).toEqual({
       from: new Date('2026-11-01T00:00:00Z'),
-      to: new Date('2026-12-01T00:00:00Z'),
+      to: new Date('2026-11-30T16:00:00Z'),
     });
     expect(parseAuditFilters({ action: '  ', actor: '' })).toEqual({});
+  });
+
+  it('reads a date alone as a Hong Kong day: from its midnight (+08:00), to the end of the to day', () => {
+    expect(parseAuditFilters({ from: '2026-11-27' })).toEqual({ from: new Date('2026-11-26T16:00:00Z') });
+    expect(parseAuditFilters({ to: '2026-11-27' })).toEqual({ to: new Date('2026-11-27T16:00:00Z') });
+    // One day: from and to the same date is the whole Hong Kong day.
+    expect(parseAuditFilters({ from: '2026-11-27', to: '2026-11-27' })).toEqual({
+      from: new Date('2026-11-26T16:00:00Z'),
+      to: new Date('2026-11-27T16:00:00Z'),
+    });
+    // Across a month and a year's end.
+    expect(parseAuditFilters({ to: '2026-12-31' })).toEqual({ to: new Date('2026-12-31T16:00:00Z') });
+    expect(() => parseAuditFilters({ from: '2026-02-30' })).toThrow(/^from: "2026-02-30" is not a calendar day/);
+    // A date-time must say its offset (else whose 10:00?).
+    expect(() => parseAuditFilters({ from: '2026-11-27T10:00' })).toThrow(/^from: .*with an offset/);
+  });
+
+  it('refuses control characters (NUL) in any text filter, naming the parameter', () => {
+    for (const [parameter, value] of [
+      ['actor', 'x\u0000y'],
+      ['subject', 'gate:\u0000'],
+      ['action', 'gate.\u001brevoke'],
+      ['to', '2026-11-27\u0000'],
+    ] as const) {
+      expect(() => parseAuditFilters({ [parameter]: value })).toThrow(new RegExp(`^${parameter}: contains a control character`));
+    }
   });
 
   it('names the parameter that is wrong and the form it expects', () => {

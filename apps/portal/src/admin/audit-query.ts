@@ -25,17 +25,47 @@ export interface AuditCursor {
 const ACTION_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
 const ACTION_FAMILY_PATTERN = /^([a-z0-9][a-z0-9._-]{0,98})\.\*$/i;
 const TARGET_TYPE_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Hong Kong has kept +08:00 all year since 1979: a Hong Kong day starts at 00:00+08:00. */
+const HONG_KONG_OFFSET = '+08:00';
+/** NUL and the other C0/C1 control characters: no filter value has them, and PostgreSQL refuses NUL in text. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 function invalid(parameter: string, message: string): AdminException {
   return new AdminException('audit-query-invalid', `${parameter}: ${message}`, { parameter });
 }
 
+function noControlCharacters(parameter: string, value: string): void {
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw invalid(parameter, 'contains a control character (such as NUL). Remove it and type the value again.');
+  }
+}
+
+/**
+ * An ISO 8601 date-time with its offset, or a date alone, read as a Hong Kong day: `from` is its 00:00 (+08:00),
+ * `to` (exclusive) the 00:00 of the next Hong Kong day, so `from=to=2026-11-27` is the whole of 27 November in Hong Kong.
+ */
 function instant(parameter: 'from' | 'to', value: string): Date {
+  noControlCharacters(parameter, value);
+  const day = DATE_ONLY.exec(value);
+  if (day) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    const utc = new Date(Date.UTC(year, month - 1, date));
+    if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== date) {
+      throw invalid(parameter, `"${value}" is not a calendar day. Use YYYY-MM-DD, e.g. 2026-11-27.`);
+    }
+    if (parameter === 'to') utc.setUTCDate(utc.getUTCDate() + 1);
+    return new Date(`${utc.toISOString().slice(0, 10)}T00:00:00${HONG_KONG_OFFSET}`);
+  }
   const date = new Date(value);
   if (!ISO_INSTANT.test(value) || Number.isNaN(date.getTime())) {
-    throw invalid(parameter, `"${value}" is not a date-time. Use ISO 8601, e.g. 2026-11-27T00:00:00Z or 2026-11-27.`);
+    throw invalid(
+      parameter,
+      `"${value}" is not a date-time. Use ISO 8601 with an offset, e.g. 2026-11-27T00:00:00+08:00, or a Hong Kong date, e.g. 2026-11-27.`,
+    );
   }
   return date;
 }
@@ -43,6 +73,10 @@ function instant(parameter: 'from' | 'to', value: string): Date {
 /** Checks the filters of a search or an export; the error names the parameter and the form it expects. */
 export function parseAuditFilters(filters: AuditFilters): AuditSearch {
   const search: { -readonly [K in keyof AuditSearch]: AuditSearch[K] } = {};
+  for (const parameter of ['action', 'actor', 'subject'] as const) {
+    const value = filters[parameter];
+    if (value) noControlCharacters(parameter, value);
+  }
   const action = filters.action?.trim();
   if (action) {
     const family = ACTION_FAMILY_PATTERN.exec(action);

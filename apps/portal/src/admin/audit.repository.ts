@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -34,11 +34,8 @@ export interface AuditRow {
   readonly details: Record<string, unknown>;
 }
 
-/** A running export query: read `rows` (raw rows: map each with auditRowFrom), then `release()`. */
-export interface AuditExportStream {
-  readonly rows: Readable;
-  release(): Promise<void>;
-}
+/** Rows per page of an export: a short query each, and about this many rows in memory at most. */
+export const AUDIT_EXPORT_PAGE_ROWS = 1000;
 
 const SELECT_ROWS = `
   SELECT e.id, e.occurred_at,
@@ -72,7 +69,11 @@ function whereOf(search: AuditSearch, cursor?: AuditCursor): { sql: string; para
   if (search.to) add((p) => `e.occurred_at < ${p}`, search.to);
   if (cursor) {
     parameters.push(cursor.occurredAt, cursor.id);
-    conditions.push(`(e.occurred_at, e.id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::bigint)`);
+    // The plain bound lets any of the (…, occurred_at DESC) indexes start at the cursor (the row comparison alone only
+    // fits the keyset index), so every page of a filtered export is as quick as the first.
+    conditions.push(
+      `e.occurred_at <= $${parameters.length - 1}::timestamptz AND (e.occurred_at, e.id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::bigint)`,
+    );
   }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
 }
@@ -149,24 +150,23 @@ export class AuditRepository {
   }
 
   /**
-   * Every row of a search, newest first, as a stream from a server-side cursor (pg-query-stream): rows are read as
-   * the consumer takes them, so a year of audit log never sits in memory. The connection is held until release().
+   * Every row of a search, newest first, as a stream of keyset pages of `pageSize` rows: each page is one short
+   * query, and no connection is held between pages (nor while the reader is slow), so an export can never starve
+   * the pool. A page is fetched only when the reader has taken the previous one (backpressure), so memory stays at
+   * about one page however long the log. Rows written after the export started are newer than its first page and
+   * are not in it: the file is the log as it was when the export began.
    */
-  async exportStream(search: AuditSearch): Promise<AuditExportStream> {
-    const where = whereOf(search);
-    const runner = this.events.manager.connection.createQueryRunner();
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await runner.release();
+  exportRows(search: AuditSearch, pageSize = AUDIT_EXPORT_PAGE_ROWS): Readable {
+    const pages = async function* (repository: AuditRepository): AsyncGenerator<AuditRow> {
+      let after: AuditCursor | undefined;
+      for (;;) {
+        const rows = await repository.page(search, after, pageSize);
+        yield* rows;
+        const last = rows.at(-1);
+        if (rows.length < pageSize || !last) return;
+        after = { occurredAt: last.occurredAtExact, id: last.id };
+      }
     };
-    try {
-      const rows = await runner.stream(`${SELECT_ROWS} ${where.sql} ORDER BY e.occurred_at DESC, e.id DESC`, where.parameters);
-      return { rows, release };
-    } catch (error) {
-      await release();
-      throw error;
-    }
+    return Readable.from(pages(this), { objectMode: true, highWaterMark: 64 });
   }
 }

@@ -48,8 +48,8 @@ export class AuditService {
   }
 
   /**
-   * The whole log matching the filters as CSV, streamed from a database cursor. The export itself is recorded
-   * first (who, from where, with which filters), so an export cut short is on record too.
+   * The whole log matching the filters as CSV, streamed in keyset pages (no connection held between them). The
+   * export itself is recorded first (who, from where, with which filters), so an export cut short is on record too.
    */
   async exportCsv(filters: AuditFilters, reader: AuditReader): Promise<Readable> {
     const search = parseAuditFilters(filters);
@@ -61,7 +61,6 @@ export class AuditService {
       ip: reader.ip ?? null,
       details: { filters: Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== '')) },
     });
-    const source = await this.repository.exportStream(search);
-    return auditCsv(source.rows, () => void source.release());
+    return auditCsv(this.repository.exportRows(search));
   }
 }

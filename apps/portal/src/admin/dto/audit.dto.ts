@@ -53,19 +53,38 @@ export class AuditFiltersQuery implements AuditFilters {
   @IsIn(AUDIT_OUTCOMES, { message: `outcome must be one of ${AUDIT_OUTCOMES.join(', ')}` })
   outcome?: AuditOutcomeName;
 
-  @ApiPropertyOptional({ description: 'From this instant on (ISO 8601, inclusive)', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description:
+      'From this instant on (ISO 8601, inclusive). A date alone (2026-11-27) means 00:00 of that day in Hong Kong (+08:00); a date-time without an offset is refused.',
+    example: '2026-11-01T00:00:00+08:00',
+  })
   @emptyIsAbsent()
   @IsOptional()
   @IsString()
-  @MaxLength(40, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z' })
+  @MaxLength(40, { message: 'from must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00+08:00, or a Hong Kong date, e.g. 2026-11-01' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Before this instant (ISO 8601, exclusive)', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description:
+      'Before this instant (ISO 8601, exclusive). A date alone (2026-11-30) means up to the end of that day in Hong Kong, i.e. before 00:00 +08:00 of the next day.',
+    example: '2026-12-01T00:00:00+08:00',
+  })
   @emptyIsAbsent()
   @IsOptional()
   @IsString()
-  @MaxLength(40, { message: 'to must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z' })
+  @MaxLength(40, { message: 'to must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00+08:00, or a Hong Kong date, e.g. 2026-11-30' })
   to?: string;
+}
+
+/** The export's query: the filters, and the session's CSRF token for clients that send no Sec-Fetch-Site. */
+export class AuditExportQuery extends AuditFiltersQuery {
+  @ApiPropertyOptional({
+    description: 'The session CSRF token, only for clients that send no Sec-Fetch-Site header (or send X-CSRF-Token instead)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100, { message: 'csrf must be the security token of your session' })
+  csrf?: string;
 }
 
 export class AuditSearchQuery extends AuditFiltersQuery {

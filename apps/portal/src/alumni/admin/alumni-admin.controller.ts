@@ -1,7 +1,15 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Req, UseFilters } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AlumniDetail, AlumniSearchPage } from '@campuspass/contracts';
+import { IdentityExceptionFilter } from '../../identity/identity-exception.filter.js';
 import { CurrentSubject, Roles, type Subject } from '../../identity/roles.js';
 import { AlumniAdminService } from './alumni-admin.service.js';
 import { AlumniSearchQueryDto, SEARCH_DEFAULT_LIMIT } from './dto/alumni-admin.dto.js';
@@ -10,6 +18,8 @@ import { AlumniSearchQueryDto, SEARCH_DEFAULT_LIMIT } from './dto/alumni-admin.d
 @ApiTags('admin')
 @Controller('admin/alumni')
 @Roles('aao-admin', 'auditor')
+// Sends Retry-After with a rate-limited search.
+@UseFilters(IdentityExceptionFilter)
 export class AlumniAdminController {
   constructor(private readonly alumni: AlumniAdminService) {}
 
@@ -19,9 +29,12 @@ export class AlumniAdminController {
     summary: 'Search the registry by name (any order, partial), student or alumni number, email or NetID; paginated by cursor',
   })
   @ApiOkResponse({ description: 'AlumniSearchPage: { hits, nextCursor }' })
-  @ApiBadRequestResponse({ description: 'q missing or too long; search-cursor-invalid' })
-  search(@Query() query: AlumniSearchQueryDto): Promise<AlumniSearchPage> {
-    return this.alumni.search(query.q, query.cursor, query.limit ?? SEARCH_DEFAULT_LIMIT);
+  @ApiBadRequestResponse({
+    description: 'q missing, shorter than 2 or longer than 100 characters, or with control characters; search-cursor-invalid',
+  })
+  @ApiTooManyRequestsResponse({ description: 'rate-limited: 60 searches a minute per staff member (Retry-After)' })
+  search(@Query() query: AlumniSearchQueryDto, @CurrentSubject() subject: Subject): Promise<AlumniSearchPage> {
+    return this.alumni.search(query.q, query.cursor, query.limit ?? SEARCH_DEFAULT_LIMIT, subject.id);
   }
 
   @Get(':graduateId')

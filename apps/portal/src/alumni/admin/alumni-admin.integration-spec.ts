@@ -12,6 +12,7 @@ import { AAO_ADMIN, AUDITOR, createStaffAndSignIn, SECURITY_GUARD } from '../../
 import { AuditService } from '../../admin/audit.service.js';
 import { KeysService } from '../../keys/keys.service.js';
 import { RegistryService } from '../registry.service.js';
+import { AlumniAdminService } from './alumni-admin.service.js';
 
 const DAY_MS = 86_400_000;
 const HEADER =
@@ -108,7 +109,8 @@ describe('AAO alumni search and detail (PostgreSQL, real HTTP app)', () => {
     }
     expect((await search('nobody-like-this').expect(200)).body).toEqual({ hits: [], nextCursor: null });
     // LIKE wildcards are taken literally.
-    expect((await search('%').expect(200)).body.hits).toEqual([]);
+    expect((await search('%%').expect(200)).body.hits).toEqual([]);
+    expect((await search('_%').expect(200)).body.hits).toEqual([]);
   });
 
   it('has the trigram index for names (pg_trgm is available on this server) and prefix indexes for identifiers', async () => {
@@ -179,9 +181,20 @@ describe('AAO alumni search and detail (PostgreSQL, real HTTP app)', () => {
 
   it('refuses a bad search with a message that says what to do', async () => {
     const cases: Array<[Record<string, string | number>, RegExp, string | undefined]> = [
-      [{ q: '' }, /1 to 100 characters to search for/, undefined],
-      [{ q: '   ' }, /1 to 100 characters to search for/, undefined],
-      [{ q: 'x'.repeat(101) }, /1 to 100 characters to search for/, undefined],
+      [{ q: '' }, /2 to 100 characters to search for/, undefined],
+      [{ q: '   ' }, /2 to 100 characters to search for/, undefined],
+      // One character matches most of the registry and no index can serve it.
+      [{ q: 'a' }, /2 to 100 characters to search for/, undefined],
+      [{ q: ' 陳 ' }, /2 to 100 characters to search for/, undefined],
+      [{ q: 'x'.repeat(101) }, /2 to 100 characters to search for/, undefined],
+      // Control characters (NUL) in the query or in a cursor: refused, not a server error.
+      [{ q: 'ch\u0000an' }, /q contains a control character/, undefined],
+      [{ q: 'chan\u0007' }, /q contains a control character/, undefined],
+      [
+        { q: 'chan', cursor: Buffer.from(JSON.stringify(['a\u0000', 'b', '00000000-0000-0000-0000-000000000000'])).toString('base64url') },
+        /nextCursor of the previous page/,
+        'search-cursor-invalid',
+      ],
       [{ q: 'pager', limit: 0 }, /limit must be a whole number from 1 to 100/, undefined],
       [{ q: 'pager', limit: 101 }, /limit must be a whole number from 1 to 100/, undefined],
       [{ q: 'pager', cursor: 'not-a-cursor' }, /nextCursor of the previous page/, 'search-cursor-invalid'],
@@ -251,7 +264,7 @@ describe('AAO alumni search and detail (PostgreSQL, real HTTP app)', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/personalIdHash|personal_id_hash|"personalId"/);
-    const searchText = JSON.stringify((await sessions.admin!.agent.get('/api/admin/alumni').query({ q: '陳' }).expect(200)).body);
+    const searchText = JSON.stringify((await sessions.admin!.agent.get('/api/admin/alumni').query({ q: '陳大' }).expect(200)).body);
     expect(searchText).not.toContain(hex);
     expect(searchText).not.toContain('A123456');
 
@@ -335,5 +348,23 @@ describe('AAO alumni search and detail (PostgreSQL, real HTTP app)', () => {
       netId: '12000007g',
     }).expect(200);
     expect(confirmed.body.confirmedNetId).toBe('12000007g');
+  });
+
+  it('limits searches per staff member: 429 with Retry-After past the limit, other staff unaffected', async () => {
+    const service = portal.app.get(AlumniAdminService);
+    const normal = service.searchRateLimit;
+    // A small limit for this portal; an hour's window, so the test does not straddle a window's end.
+    service.searchRateLimit = { name: 'aao-alumni-search:spec', limit: 3, windowMs: 3_600_000 };
+    try {
+      for (let i = 0; i < 3; i++) await search('wong').expect(200);
+      const refused = await search('wong').expect(429);
+      expect(refused.body).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/Too many searches/) });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // A refused query is refused before it counts or runs; a malformed one still says what is wrong.
+      await search('a').expect(400);
+      await search('wong', {}, sessions.auditor!).expect(200);
+    } finally {
+      service.searchRateLimit = normal;
+    }
   });
 });

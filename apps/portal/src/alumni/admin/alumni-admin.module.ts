@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../../admin/admin.module.js';
+import { IdentityModule } from '../../identity/identity.module.js';
 import { AlumniAdminController } from './alumni-admin.controller.js';
 import { AlumniAdminRepository } from './alumni-admin.repository.js';
 import { AlumniAdminService } from './alumni-admin.service.js';
@@ -9,7 +10,7 @@ import { AlumniAdminService } from './alumni-admin.service.js';
  * the identity module's (`/api/staff/netids`); the guest policy is the passes module's (`/api/admin/guest-policy`).
  */
 @Module({
-  imports: [AdminModule],
+  imports: [AdminModule, IdentityModule],
   controllers: [AlumniAdminController],
   providers: [AlumniAdminRepository, AlumniAdminService],
 })

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { campusDayToIsoDate } from '@campuspass/pass-token';
 import type { AlumniDetail, AlumniSearchPage, AlumniSocialProvider } from '@campuspass/contracts';
 import { AuditService } from '../../admin/audit.service.js';
+import type { RateLimitRule } from '../../identity/identity.constants.js';
+import { RateLimitService } from '../../identity/rate-limit.service.js';
 import { nameKey } from '../graduate-names.js';
 import { AlumniAdminException } from './alumni-admin.exception.js';
 import { AlumniAdminRepository, type SearchPosition } from './alumni-admin.repository.js';
@@ -10,6 +12,9 @@ import { AlumniAdminRepository, type SearchPosition } from './alumni-admin.repos
 export const DETAIL_RECENT_LIMIT = 20;
 /** More words than this in a query are ignored (a name has a few). */
 const MAX_NAME_WORDS = 8;
+
+/** Searches per staff member: plenty for people at a desk, too few to page through the registry by script. */
+export const ALUMNI_SEARCH_RATE_LIMIT: RateLimitRule = { name: 'aao-alumni-search:staff', limit: 60, windowMs: 60_000 };
 
 export interface StaffReader {
   staffId: string;
@@ -22,13 +27,17 @@ function encodeCursor(position: SearchPosition): string {
   return Buffer.from(JSON.stringify([position.surnameKey, position.givenNameKey, position.id])).toString('base64url');
 }
 
+/** NUL and the other control characters: never in a sort key the search gave out (and PostgreSQL refuses NUL). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+
 function decodeCursor(cursor: string): SearchPosition {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
       value.length === 3 &&
-      value.every((part) => typeof part === 'string') &&
+      value.every((part) => typeof part === 'string' && !CONTROL_CHARACTERS.test(part)) &&
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u.test(value[2] as string)
     ) {
       return { surnameKey: value[0] as string, givenNameKey: value[1] as string, id: value[2] as string };
@@ -48,10 +57,16 @@ export class AlumniAdminService {
   constructor(
     private readonly repository: AlumniAdminRepository,
     private readonly audit: AuditService,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
-  async search(query: string, cursor: string | undefined, limit: number): Promise<AlumniSearchPage> {
+  /** Mutable so a test can lower it for its own portal. */
+  searchRateLimit: RateLimitRule = ALUMNI_SEARCH_RATE_LIMIT;
+
+  /** Each search (every page of it) counts towards the staff member's rate limit (429 with Retry-After past it). */
+  async search(query: string, cursor: string | undefined, limit: number, staffId: string): Promise<AlumniSearchPage> {
     const after = cursor ? decodeCursor(cursor) : null;
+    await this.rateLimits.consume(this.searchRateLimit, staffId, 'searches');
     const key = nameKey(query);
     const nameWords = key.split(' ').filter(Boolean).slice(0, MAX_NAME_WORDS);
     const rows = await this.repository.search({ nameWords, identifier: query.trim() }, after, limit + 1);

@@ -139,6 +139,11 @@ describe('Reports: figures per day, gate, hour and reason, and the streamed CSV 
     const problem = async (query: string, status = 400) => (await auditor.agent.get(`/api/reports/summary?${query}`).expect(status)).body;
     expect((await problem(`to=${TO}`)).message).toEqual(expect.arrayContaining([expect.stringMatching(/^from is required/)]));
     expect((await problem(`from=01/09/2026&to=${TO}`)).message).toEqual(['from must be a date as YYYY-MM-DD, e.g. 2026-09-01']);
+    // NUL and other control characters: 400 with the form expected, not a server error.
+    expect((await problem(`from=${FROM}%00&to=${TO}`)).message).toEqual(['from must be a date as YYYY-MM-DD, e.g. 2026-09-01']);
+    expect((await problem(`from=${FROM}&to=${TO}&gateId=%00`)).message).toEqual([
+      'gateId must be the id of a gate (a UUID); leave it out for every gate',
+    ]);
     expect(await problem(`from=2026-02-30&to=${TO}`)).toMatchObject({
       code: 'report-range-invalid',
       message: 'from (2026-02-30) is not a calendar day: use YYYY-MM-DD.',
@@ -179,6 +184,7 @@ describe('Reports: figures per day, gate, hour and reason, and the streamed CSV 
   it('exports every entry of the range as CSV: BOM, header, exact rows, Chinese names intact, formulas neutralised; audited', async () => {
     const response = await admin.agent
       .get(`/api/reports/entries.csv?from=${FROM}&to=${TO}`)
+      .set('Sec-Fetch-Site', 'same-origin')
       .buffer(true)
       .parse((res, callback) => {
         const chunks: Buffer[] = [];
@@ -233,7 +239,10 @@ describe('Reports: figures per day, gate, hour and reason, and the streamed CSV 
 
   it('exports one gate only, named in the file name', async () => {
     const gate = seeded.gates[2]!;
-    const response = await auditor.agent.get(`/api/reports/entries.csv?from=${FROM}&to=${TO}&gateId=${gate.id}`).expect(200);
+    const response = await auditor.agent
+      .get(`/api/reports/entries.csv?from=${FROM}&to=${TO}&gateId=${gate.id}`)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="campuspass-entries_${FROM}_${TO}_gate-${gate.id.slice(0, 8)}.csv"`,
     );
@@ -266,7 +275,9 @@ describe('Reports: figures per day, gate, hour and reason, and the streamed CSV 
           .join('; '),
       );
     });
-    const request = http.get(`${baseUrl}/api/reports/entries.csv?from=2025-01-01&to=2025-12-31`, { headers: { cookie } });
+    const request = http.get(`${baseUrl}/api/reports/entries.csv?from=2025-01-01&to=2025-12-31`, {
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+    });
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       request.once('response', resolve);
       request.once('error', reject);

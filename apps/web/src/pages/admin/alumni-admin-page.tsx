@@ -12,6 +12,8 @@ import { useSearchParams } from '../../router/router.js';
 import { navigateWithParams } from './alumni/navigate-with-params.js';
 
 const MAX_QUERY = 100;
+/** The portal needs at least 2 characters (one matches most of the registry). */
+const MIN_QUERY = 2;
 
 /**
  * AAO: search the graduate registry and open one person. The search (`?q=`) and the open person (`?graduate=`) are
@@ -60,6 +62,7 @@ function SearchForm({ initial }: { readonly initial: string }) {
     event.preventDefault();
     const q = value.trim();
     if (!q) return setError(t('alumniAdmin.search.required'));
+    if ([...q].length < MIN_QUERY) return setError(t('alumniAdmin.search.tooShort'));
     if (q.length > MAX_QUERY) return setError(t('alumniAdmin.search.tooLong'));
     setError(undefined);
     navigateWithParams({ q });

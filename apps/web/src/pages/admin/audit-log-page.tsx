@@ -38,7 +38,7 @@ interface FilterDraft {
   actor: string;
   subject: string;
   outcome: string;
-  /** <input type="datetime-local"> values, local time. */
+  /** <input type="datetime-local"> values, Hong Kong time. */
   from: string;
   to: string;
 }
@@ -132,7 +132,8 @@ function AuditLog() {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    if (draft.from && draft.to && new Date(draft.from) >= new Date(draft.to)) {
+    const [from, to] = [localInputToIso(draft.from), localInputToIso(draft.to)];
+    if (from && to && from >= to) {
       setDraftError(t('admin.audit.filters.rangeInvalid'));
       return;
     }

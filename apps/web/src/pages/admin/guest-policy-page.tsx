@@ -8,6 +8,7 @@ import { useLoaded } from '../../forms/use-loaded.js';
 import { PageHeading } from '../../layout/app-shell.js';
 import { RequireSession } from '../../layout/require-session.js';
 import { useDocumentTitle } from '../../layout/use-document-title.js';
+import { formatDateTime } from './console/format.js';
 import { hasRole, useSession } from '../../session/session-context.js';
 
 /** AAO: the guest access policy (days ahead, guests per day, purposes, single entry). Auditors read it. */
@@ -139,7 +140,7 @@ function GuestPolicyEditor() {
       {draft && data && (
         <form className="form aao-policy" onSubmit={(event) => void submit(event)} noValidate>
           {!canEdit && <FormAlert tone="info">{t('alumniAdmin.guestPolicy.readOnly')}</FormAlert>}
-          <p className="aao-muted">{t('alumniAdmin.guestPolicy.updated', { date: new Date(data.updatedAt).toLocaleString(language) })}</p>
+          <p className="aao-muted">{t('alumniAdmin.guestPolicy.updated', { date: formatDateTime(language, data.updatedAt) })}</p>
           <fieldset className="aao-policy__fieldset" disabled={!canEdit || busy}>
             <NumberField
               id="aao-days-ahead"

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -21,4 +21,15 @@ export class ReportRangeQuery {
   @IsOptional()
   @IsUUID('all', { message: 'gateId must be the id of a gate (a UUID); leave it out for every gate' })
   gateId?: string;
+}
+
+/** The export's query: the range, and the session's CSRF token for clients that send no Sec-Fetch-Site. */
+export class ReportExportQuery extends ReportRangeQuery {
+  @ApiPropertyOptional({
+    description: 'The session CSRF token, only for clients that send no Sec-Fetch-Site header (or send X-CSRF-Token instead)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100, { message: 'csrf must be the security token of your session' })
+  csrf?: string;
 }

@@ -4,6 +4,7 @@ import { adminAlumni, type AlumniDetail } from '../../../api/admin-alumni.js';
 import { errorText } from '../../../forms/error-text.js';
 import { LoadFailed } from '../../../forms/load-failed.js';
 import { useLoaded } from '../../../forms/use-loaded.js';
+import { formatDate, formatDateTime } from '../console/format.js';
 import { NetIdsSection } from './netids-section.js';
 
 const PROVIDERS: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', apple: 'Apple', wechat: 'WeChat' };
@@ -36,8 +37,9 @@ export function AlumniDetailView({
   const fetch = useCallback((signal?: AbortSignal) => adminAlumni.detail(graduateId, signal), [graduateId]);
   const describe = useCallback((error: unknown) => errorText(t, language, error), [t, language]);
   const { data, loadError, reload } = useLoaded<AlumniDetail>(fetch, describe);
-  const dateTime = (value: string) => new Date(value).toLocaleString(language);
-  const date = (value: string) => new Date(value).toLocaleDateString(language);
+  // Hong Kong time, whatever the device's zone.
+  const dateTime = (value: string) => formatDateTime(language, value);
+  const date = (value: string) => formatDate(language, value);
 
   return (
     <article className="aao-detail" aria-labelledby="aao-detail-name">

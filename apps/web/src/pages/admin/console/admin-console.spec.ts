@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { AdminSigningKey } from '../../../api/admin.js';
 import { auditExportUrl, auditQuery, enrollCommand } from '../../../api/admin.js';
 import { retireCheck } from '../keys-admin-page.js';
-import { campusDayDate, localInputToIso } from './format.js';
+import { campusDayDate, formatDate, formatDateTime, isoToLocalInput, localInputToIso } from './format.js';
 import { checkPolicyDraft } from './gate-policy-form.js';
 
 const key = (purpose: 'pass' | 'bundle', status: AdminSigningKey['status']): AdminSigningKey => ({
@@ -81,7 +81,22 @@ describe('admin helpers', () => {
     expect(campusDayDate(20_419)).toBe('2025-11-27');
     expect(campusDayDate(null)).toBe('—');
     expect(localInputToIso('')).toBe('');
-    expect(localInputToIso('2026-11-27T10:00')).toBe(new Date('2026-11-27T10:00').toISOString());
+    expect(localInputToIso('not a time')).toBe('');
+    // Read as Hong Kong time, whatever the device's zone.
+    expect(localInputToIso('2026-11-27T10:00')).toBe('2026-11-27T02:00:00.000Z');
+    expect(localInputToIso('2026-11-27T07:30:15')).toBe('2026-11-26T23:30:15.000Z');
+    expect(isoToLocalInput('2026-11-27T02:00:00.000Z')).toBe('2026-11-27T10:00');
+    expect(isoToLocalInput('2026-11-26T20:00:00Z')).toBe('2026-11-27T04:00');
+    expect(isoToLocalInput(undefined)).toBe('');
     expect(enrollCommand('K7P2-9QXM-4TRD')).toBe('npm run gate -- --enroll K7P2-9QXM-4TRD');
+  });
+});
+
+describe('times in the console', () => {
+  it('are shown in Hong Kong time, whatever the device zone', () => {
+    // 23:30 UTC on 26 November is 07:30 on 27 November in Hong Kong.
+    expect(formatDateTime('en-GB', '2026-11-26T23:30:00Z')).toBe('27 Nov 2026, 07:30:00');
+    expect(formatDate('en-GB', '2026-11-26T23:30:00Z')).toBe('27 Nov 2026');
+    expect(formatDateTime('en', null)).toBe('—');
   });
 });
