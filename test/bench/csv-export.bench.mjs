@@ -240,7 +240,10 @@ try {
       );
     }, 50);
     const exportStarted = performance.now();
-    const response = await fetch(`${baseUrl}/api/reports/entries.csv?from=2025-01-01&to=2025-12-31`, { headers: { cookie } });
+    // As the page's Download link: a same-origin navigation (exports are refused cross-site).
+    const response = await fetch(`${baseUrl}/api/reports/entries.csv?from=2025-01-01&to=2025-12-31`, {
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+    });
     if (!response.ok) throw new Error(`export: ${response.status} ${await response.text()}`);
     let bytes = 0;
     let firstByteMs;

@@ -14,8 +14,10 @@
  * - `POST  /staff` `{ email, name, role }` (aao-admin) → CreatedStaffMember (the first password, shown once)
  * - `PATCH /staff/:id` `StaffChange` (aao-admin) → StaffMember; 409 `staff-self-change` / `staff-last-admin`
  * - `GET   /admin/audit?action=&actorType=&actor=&subject=&outcome=&from=&to=&cursor=&limit=` (aao-admin, auditor)
- *   → AuditPage, newest first
- * - `GET   /admin/audit/export.csv?` the same filters (aao-admin, auditor) → text/csv, streamed; the export is audited
+ *   → AuditPage, newest first; a date alone in `from`/`to` is a Hong Kong day (from its midnight / to its end)
+ * - `GET   /admin/audit/export.csv?` the same filters (aao-admin, auditor) → text/csv, streamed; the export is audited.
+ *   Same-origin only (Sec-Fetch-Site, else the CSRF token as `X-CSRF-Token` or `csrf=`): 403 otherwise; one export
+ *   per person and two per portal process at a time: 429 with Retry-After otherwise; a reader stalled 30 s is cut off
  */
 
 export const STAFF_ROLE_NAMES = ['aao-admin', 'security-staff', 'auditor'] as const;

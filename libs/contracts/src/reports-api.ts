@@ -6,7 +6,8 @@
  * - `GET /reports/gates` → `{ gates: ReportGate[] }` (for the gate filter)
  * - `GET /reports/summary?from=YYYY-MM-DD&to=YYYY-MM-DD&gateId=` → ReportSummary
  * - `GET /reports/entries.csv?from=YYYY-MM-DD&to=YYYY-MM-DD&gateId=` → every entry of the range as CSV (UTF-8 with
- *   BOM), streamed; columns {@link ENTRY_CSV_COLUMNS}. Each export is written to the audit log.
+ *   BOM), streamed; columns {@link ENTRY_CSV_COLUMNS}. Each export is written to the audit log. Same-origin only
+ *   (403 otherwise), one export per person and two per portal process at a time (429 with Retry-After otherwise).
  *
  * Days are Hong Kong campus days (Asia/Hong_Kong, UTC+8, no daylight saving), `from` and `to` inclusive, at most
  * {@link REPORT_MAX_DAYS} days. A visit is a granted scan: the passage that follows it is not another visit.
