@@ -1,30 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { activeAlumnus, createStaff, importRegistryCsv, signInStaff, startWebPortal, type WebPortal } from '../support/web-portal.js';
+import { testPhoto, screenshot } from '../support/web-media.js';
 
 /** A real JPEG photo for the eCard (smooth noise, not a flat colour). */
-async function photo(seed: number): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
-
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the pages. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
 
 const tag = () =>
   randomUUID()
@@ -180,7 +160,7 @@ describe('AAO alumni search, detail with NetIDs, and the guest policy, in Chromi
     await page.context().close();
 
     // An alumnus's Guest Access form offers the new purposes, in the new order, and no longer the removed one.
-    const { page: alumnus } = await activeAlumnus(web, await photo(21));
+    const { page: alumnus } = await activeAlumnus(web, await testPhoto(21));
     await alumnus.goto(web.url('/ecard/guests'));
     await alumnus.getByRole('heading', { level: 1, name: 'Guest Access' }).waitFor();
     await alumnus.getByRole('button', { name: 'New Campus Access' }).click();

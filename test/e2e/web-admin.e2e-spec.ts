@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { createStaff, signInStaff, startWebPortal, type WebPortal } from '../support/web-portal.js';
+import { screenshot } from '../support/web-media.js';
+import { waitUntil } from '../support/wait.js';
 
 const newEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.edu`;
 
@@ -14,24 +15,13 @@ interface KeyRow {
   readonly status: string;
 }
 
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the admin pages (1280 wide). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
-
 /** A page-side check (as text: it runs in the browser): the audit table shows rows, all of actions starting with `prefix`. */
-/**
- * Waits until every listed audit entry has an action of the family (a function, not a string: the portal's CSP
- * forbids evaluating strings as script).
- */
+/** Waits until the audit table lists entries, every one of them of the action family `prefix`. */
 const onlyActions = (page: Page, prefix: string) =>
-  page.waitForFunction((family) => {
-    const rows = [...document.querySelectorAll('[data-testid="audit-entry"]')];
-    return rows.length > 0 && rows.every((row) => (row.getAttribute('data-action') ?? '').startsWith(family));
-  }, prefix);
+  waitUntil(`only ${prefix}* actions listed`, async () => {
+    const actions = await page.getByTestId('audit-entry').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action') ?? ''));
+    return actions.length > 0 && actions.every((action) => action.startsWith(prefix));
+  });
 
 /** An API answer read with the page's own session (cookies), as the page would. */
 async function apiGet<T>(web: WebPortal, page: Page, pathname: string): Promise<T> {

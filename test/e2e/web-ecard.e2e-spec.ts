@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { campusDayOf } from '@campuspass/pass-token';
-import sharp from 'sharp';
 import { decodeQrFromScreenshot, verifyPublished } from '../support/qr-screenshot.js';
 import {
   createStaff,
@@ -19,28 +18,11 @@ import {
   uniqueGraduate,
   type WebPortal,
 } from '../support/web-portal.js';
+import { testPhoto, screenshot } from '../support/web-media.js';
 
 const newEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 /** A real 800×1000 JPEG portrait-sized photo (smooth noise, so it is not a flat colour). */
-async function photo(seed: number): Promise<Buffer> {
-  const width = 800;
-  const height = 1000;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
-
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the eCard page (390×844, both languages). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
 
 /** The eCard photo on the page has actually loaded (from the network or the service worker's cache). */
 const PHOTO_LOADED = `(() => {
@@ -102,7 +84,7 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     await page.getByText('The photo is larger than 10 MB. Upload a JPEG, PNG or WebP photo of at most 10 MB.').waitFor();
 
     const portrait = path.join(files, 'portrait.jpg');
-    await writeFile(portrait, await photo(1));
+    await writeFile(portrait, await testPhoto(1, { width: 800, height: 1000 }));
     await input.setInputFiles(portrait);
     await page.getByRole('img', { name: 'Preview of the photo you chose' }).waitFor();
     await page.getByRole('button', { name: 'Upload photo' }).click();
@@ -149,7 +131,9 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     const { page, name } = await signedInAlumnus();
     await setContactByApi(page);
     await page.goto(web.url('/ecard'));
-    await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: await photo(2) });
+    await page
+      .getByLabel('Photo', { exact: true })
+      .setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(2, { width: 800, height: 1000 }) });
     await page.getByRole('button', { name: 'Upload photo' }).click();
     await page.getByTestId('ecard').waitFor();
 
@@ -218,7 +202,9 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     const { page: alumnus, name } = await signedInAlumnus();
     await setContactByApi(alumnus);
     await alumnus.goto(web.url('/ecard'));
-    await alumnus.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'first.jpg', mimeType: 'image/jpeg', buffer: await photo(3) });
+    await alumnus
+      .getByLabel('Photo', { exact: true })
+      .setInputFiles({ name: 'first.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(3, { width: 800, height: 1000 }) });
     await alumnus.getByRole('button', { name: 'Upload photo' }).click();
     await alumnus.getByTestId('ecard').waitFor();
 
@@ -250,7 +236,7 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     await alumnus.getByRole('heading', { name: 'Upload another photo' }).waitFor();
     await alumnus
       .getByLabel('Photo', { exact: true })
-      .setInputFiles({ name: 'second.jpg', mimeType: 'image/jpeg', buffer: await photo(4) });
+      .setInputFiles({ name: 'second.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(4, { width: 800, height: 1000 }) });
     await alumnus.getByRole('button', { name: 'Upload photo' }).click();
     await status.getByText('Photo waiting for review').waitFor();
 
@@ -265,7 +251,9 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
 
     // A change of an approved photo is reviewed beside the previous one.
     await alumnus.locator('summary', { hasText: 'Change my photo' }).click();
-    await alumnus.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'third.jpg', mimeType: 'image/jpeg', buffer: await photo(5) });
+    await alumnus
+      .getByLabel('Photo', { exact: true })
+      .setInputFiles({ name: 'third.jpg', mimeType: 'image/jpeg', buffer: await testPhoto(5, { width: 800, height: 1000 }) });
     await alumnus.getByRole('button', { name: 'Upload photo' }).click();
     await alumnus.getByText('Your new photo is uploaded. Your eCard stays active while the Alumni Affairs Office checks it.').waitFor();
     await status.getByText('Photo waiting for review').waitFor();

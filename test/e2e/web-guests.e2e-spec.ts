@@ -1,31 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { decodeQrFromScreenshot, verifyPublished } from '../support/qr-screenshot.js';
 import { activeAlumnus, publishedPassKeys, startWebPortal, type PublishedPassKey, type WebPortal } from '../support/web-portal.js';
+import { testPhoto, screenshot } from '../support/web-media.js';
 
 /** A real JPEG photo for the eCard (smooth noise, not a flat colour). */
-async function photo(seed: number): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
-
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the guest pages (390×844). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
 
 interface GuestPassJson {
   id: string;
@@ -66,7 +46,7 @@ describe('Guest Access and the public guest page, in Chromium against the real p
   });
 
   it('creates two guests for tomorrow, lists and shares them, shows the guest page with a verifiable QR, and cancels one', async () => {
-    const { page } = await activeAlumnus(web, await photo(11));
+    const { page } = await activeAlumnus(web, await testPhoto(11));
     const guestA = 'Wong Siu Ling';
     const guestB = 'Lee Ka Ho';
 

@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
@@ -7,14 +6,7 @@ import type { Page } from 'playwright-core';
 import { addDays, expectedSummary, isoDay, seedReportMonth, type SeededReportData } from '../support/report-fixtures.js';
 import { extractCode } from '../support/smtp.js';
 import { createStaff, startWebPortal, type WebPortal } from '../support/web-portal.js';
-
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the reports page. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
+import { screenshot } from '../support/web-media.js';
 
 const number = (value: number) => value.toLocaleString('en');
 

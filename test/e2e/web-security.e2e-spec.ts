@@ -1,38 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { campusDayOf } from '@campuspass/pass-token';
 import { gateEvent } from '../support/gate-events.js';
 import { enrollGate, launchBrowserWithCamera, qrVideo, type EnrolledGate } from '../support/security-web.js';
 import { waitUntil } from '../support/wait.js';
 import { activeAlumnus, createStaff, signInStaff, startWebPortal, type WebPortal } from '../support/web-portal.js';
+import { testPhoto, screenshot } from '../support/web-media.js';
 
 /** The issue's promise: a gate's event is on the dashboard within 2 s of reaching the queue. */
 const FEED_LATENCY_MS = 2000;
 
 /** A real JPEG photo for the eCard (smooth noise, not a flat colour). */
-async function photo(seed: number): Promise<Buffer> {
-  const width = 600;
-  const height = 800;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index++) pixels[index] = ((index + seed) * 2654435761) >>> 24;
-  return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .blur(3)
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
-
-/** Set WEB_SCREENSHOTS=<dir> to keep screenshots of the security pages. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = process.env['WEB_SCREENSHOTS'];
-  if (!directory) return;
-  await mkdir(directory, { recursive: true });
-  await page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
-}
 
 /** A base45 pass code with one character of its signed part changed (to another base45 character). */
 function tamper(qrText: string): string {
@@ -195,7 +177,7 @@ describe('Security dashboard and handheld check, in Chromium against the real po
   });
 
   it('decodes a real pass from the camera on the handheld page and grants it with the holder’s name; a tampered code typed in is denied', async () => {
-    const alumnus = await activeAlumnus(web, await photo(23));
+    const alumnus = await activeAlumnus(web, await testPhoto(23));
     const today = await alumnus.page.request.get(web.url('/api/passes/today'), { headers: { accept: 'application/json' } });
     expect(today.ok()).toBe(true);
     const { qrText } = (await today.json()) as { qrText: string };

@@ -1,6 +1,6 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { neutralizeCell } from './audit-query.js';
+import { neutraliseCell } from '../core/http/csv-export-guard.js';
 import type { AuditRow } from './audit.repository.js';
 
 /** The export's columns, in order (the header line). */
@@ -33,7 +33,7 @@ export function auditCsvCells(row: AuditRow): string[] {
     row.outcome,
     row.ip ?? '',
     JSON.stringify(row.details ?? {}),
-  ].map(neutralizeCell);
+  ].map(neutraliseCell);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeAuditCursor, encodeAuditCursor, neutralizeCell, parseAuditFilters } from './audit-query.js';
+import { neutraliseCell } from '../core/http/csv-export-guard.js';
+import { decodeAuditCursor, encodeAuditCursor, parseAuditFilters } from './audit-query.js';
 
 describe('audit filters', () => {
   it('reads an exact action or a family, an actor id or a staff email, a record id or type:id', () => {
@@ -70,7 +71,7 @@ describe('audit cursors', () => {
 
 describe('CSV cells', () => {
   it('neutralises what a spreadsheet would run as a formula, and leaves the rest', () => {
-    expect(['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx'].map(neutralizeCell)).toEqual([
+    expect(['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx'].map(neutraliseCell)).toEqual([
       "'=1+1",
       "'+1",
       "'-2",
@@ -78,7 +79,7 @@ describe('CSV cells', () => {
       "'\tx",
       "'\rx",
     ]);
-    expect(['gate.revoke', '陳大文', '{"a":1}', '', '203.0.113.7'].map(neutralizeCell)).toEqual([
+    expect(['gate.revoke', '陳大文', '{"a":1}', '', '203.0.113.7'].map(neutraliseCell)).toEqual([
       'gate.revoke',
       '陳大文',
       '{"a":1}',

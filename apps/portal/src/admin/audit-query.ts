@@ -143,8 +143,3 @@ export function decodeAuditCursor(value: string): AuditCursor {
   }
   return { occurredAt: parsed[0], id: parsed[1] };
 }
-
-/** Spreadsheet formula injection: a cell starting with = + - @ (or a tab or carriage return) is read as text. */
-export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}

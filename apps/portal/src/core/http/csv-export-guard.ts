@@ -182,3 +182,11 @@ export class CsvExportGuard {
     );
   }
 }
+
+/**
+ * A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return before one) gets a leading
+ * apostrophe, so opening an export never runs what a guest's name or a gate's name says (OWASP "CSV injection").
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { entriesCsvFileName, entryCsvRecord, neutraliseCell } from './entries-csv.js';
+import { neutraliseCell } from '../../core/http/csv-export-guard.js';
+import { entriesCsvFileName, entryCsvRecord } from './entries-csv.js';
 import type { EntryExportRow } from './reports.repository.js';
 
 const row = (overrides: Partial<EntryExportRow> = {}): EntryExportRow => ({

@@ -2,15 +2,8 @@ import { Transform } from 'node:stream';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { ENTRY_CSV_COLUMNS } from '@campuspass/contracts';
 import { cardName } from '../../gates/gate-bundle.service.js';
+import { neutraliseCell } from '../../core/http/csv-export-guard.js';
 import type { EntryExportRow } from './reports.repository.js';
-
-/**
- * A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return before one) gets a leading
- * apostrophe, so opening the export never runs what a guest's name or a gate's name says (OWASP "CSV injection").
- */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /** One entry as the export's row, in {@link ENTRY_CSV_COLUMNS} order. */
 export function entryCsvRecord(row: EntryExportRow): string[] {
