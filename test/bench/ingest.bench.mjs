@@ -12,7 +12,9 @@
 //
 // Needs PostgreSQL and Redis: TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379
 // npm run bench:ingest   (builds first; or `node test/bench/ingest.bench.mjs` after `npx tsc -b tsconfig.build.json`).
-// BENCH_PROFILE=1 writes a CPU profile of the worker process to .data/bench-profile/. Results in docs/benchmarks.md.
+// BENCH_PROFILE=1 writes a CPU profile of the worker process to .data/bench-profile/; BENCH_WORKER_NODE_ARGS adds Node
+// options to the draining worker processes; BENCH_KEEP_DB=1 keeps the benchmark's database (200,000 stored events) for
+// EXPLAIN. Results in docs/benchmarks.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -55,6 +57,8 @@ const PROBE_INTERVAL_MS = Number(process.env.PROBE_INTERVAL_MS ?? 200);
 const IDLE_PROBES = Number(process.env.IDLE_PROBES ?? 50);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+/** Node options of the draining worker processes, e.g. BENCH_WORKER_NODE_ARGS="--max-semi-space-size=32". */
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const adminUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!adminUrl) {
@@ -421,7 +425,11 @@ try {
   const cpuBefore = process.cpuUsage();
   worker = undefined;
   const full = await drain(
-    () => startProcess('apps/portal/dist/worker.js', portalEnv, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    () =>
+      startProcess('apps/portal/dist/worker.js', portalEnv, [
+        ...WORKER_NODE_ARGS,
+        ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ]),
     true,
   );
   const benchCpuPercent = ((process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system) / 1000 / full.wallMs) * 100;
@@ -431,7 +439,10 @@ try {
 
   // --- The same again with the entries module alone in the worker (no alert or live-feed listeners). ---
   await fill();
-  const alone = await drain(() => startProcess(path.relative(ROOT, import.meta.filename), portalEnv, [], ['--entries-worker']), false);
+  const alone = await drain(
+    () => startProcess(path.relative(ROOT, import.meta.filename), portalEnv, WORKER_NODE_ARGS, ['--entries-worker']),
+    false,
+  );
 
   // --- Peer: plain BullMQ, no-op processor, same concurrency, same jobs (sizes), same Redis, this process. ---
   const noopName = 'bench-noop';
@@ -538,9 +549,13 @@ ${cpuLines(alone)}
   } while (cursor !== '0');
   redis.disconnect();
   await new Promise((resolve) => smtp.close(resolve));
-  const drop = new pg.Client({ connectionString: adminUrl });
-  await drop.connect();
-  await drop.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-  await drop.end();
+  if (process.env.BENCH_KEEP_DB === '1') {
+    console.log(`kept the database ${database} (BENCH_KEEP_DB=1): drop it when done`);
+  } else {
+    const drop = new pg.Client({ connectionString: adminUrl });
+    await drop.connect();
+    await drop.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+    await drop.end();
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -83,6 +83,9 @@ function mapAlert(row: AlertRow): SecurityAlert {
   };
 }
 
+/** Byte order of keys (as PostgreSQL's "C" collation would sort them), for a lock order every worker shares. */
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export type AcknowledgeResult = { readonly status: 'done'; readonly alert: SecurityAlert } | { readonly status: 'not-found' | 'already' };
 
 @Injectable()
@@ -114,6 +117,42 @@ export class AlertsRepository {
       ],
     )) as Array<{ id: string }>;
     return rows[0]!.id;
+  }
+
+  /**
+   * `raise` for several occurrences (distinct keys) in one statement; the ids come in the order of `occurrences`.
+   * Rows are locked in key order, so two workers raising overlapping sets cannot deadlock.
+   */
+  async raiseAll(occurrences: readonly AlertOccurrence[]): Promise<string[]> {
+    if (occurrences.length === 0) return [];
+    const order = occurrences
+      .map((_occurrence, index) => index)
+      .sort((a, b) => compareKeys(occurrences[a]!.dedupKey, occurrences[b]!.dedupKey));
+    const sorted = order.map((index) => occurrences[index]!);
+    const rows = (await this.dataSource.query(
+      `INSERT INTO security_alert (kind, severity, gate_id, pass_id, message, dedup_key, raised_at, last_seen_at, count)
+       SELECT o.kind, o.severity, o.gate_id, o.pass_id, o.message, o.dedup_key, o.at, o.at, o.times
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::int[])
+              WITH ORDINALITY AS o (kind, severity, gate_id, pass_id, message, dedup_key, at, times, n)
+        ORDER BY o.n
+       ON CONFLICT (dedup_key) WHERE acknowledged_at IS NULL DO UPDATE
+         SET count = security_alert.count + EXCLUDED.count,
+             last_seen_at = greatest(security_alert.last_seen_at, EXCLUDED.last_seen_at),
+             message = EXCLUDED.message
+       RETURNING id::text AS id, dedup_key`,
+      [
+        sorted.map((occurrence) => occurrence.kind),
+        sorted.map((occurrence) => occurrence.severity),
+        sorted.map((occurrence) => occurrence.gateId),
+        sorted.map((occurrence) => occurrence.passId),
+        sorted.map((occurrence) => occurrence.message),
+        sorted.map((occurrence) => occurrence.dedupKey),
+        sorted.map((occurrence) => occurrence.at),
+        sorted.map((occurrence) => occurrence.times ?? 1),
+      ],
+    )) as Array<{ id: string; dedup_key: string }>;
+    const idByKey = new Map(rows.map((row) => [row.dedup_key, row.id]));
+    return occurrences.map((occurrence) => idByKey.get(occurrence.dedupKey)!);
   }
 
   /**
@@ -155,6 +194,16 @@ export class AlertsRepository {
   async find(id: string): Promise<SecurityAlert | null> {
     const rows = (await this.dataSource.query(`${ALERT_SELECT} WHERE a.id = $1`, [id])) as AlertRow[];
     return rows[0] ? mapAlert(rows[0]) : null;
+  }
+
+  /** The alerts with these ids, in the order of `ids` (missing ones left out). */
+  async findAll(ids: readonly string[]): Promise<SecurityAlert[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `${ALERT_SELECT} JOIN unnest($1::bigint[]) WITH ORDINALITY AS k (id, n) ON k.id = a.id ORDER BY k.n`,
+      [ids],
+    )) as AlertRow[];
+    return rows.map(mapAlert);
   }
 
   /** Open alerts first (latest occurrence first), then acknowledged ones; at most `limit`, after `after` when given. */
@@ -203,6 +252,35 @@ export class AlertsRepository {
       [passId, since, upTo.at, upTo.gateId, upTo.eventId],
     )) as Array<{ n: number }>;
     return rows[0]!.n;
+  }
+
+  /**
+   * `denialsOfPass` for several entries in one statement (one probe of the pass index each); counts in the order of
+   * `entries`.
+   */
+  async denialsOfPasses(
+    entries: ReadonlyArray<{ passId: string; since: Date; at: Date; gateId: string; eventId: string }>,
+  ): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT k.n::int AS n, d.count::int AS count
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::uuid[], $5::uuid[]) WITH ORDINALITY
+              AS k (pass_id, since, at, gate_id, event_id, n)
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS count FROM gate_event
+            WHERE pass_id = k.pass_id AND decision = 'denied' AND occurred_at >= k.since
+              AND reason NOT IN ('unknown-key', 'bad-signature', 'key-not-valid-for-day', 'malformed')
+              AND (occurred_at, gate_id, event_id) <= (k.at, k.gate_id, k.event_id)) d
+        ORDER BY k.n`,
+      [
+        entries.map((entry) => entry.passId),
+        entries.map((entry) => entry.since),
+        entries.map((entry) => entry.at),
+        entries.map((entry) => entry.gateId),
+        entries.map((entry) => entry.eventId),
+      ],
+    )) as Array<{ n: number; count: number }>;
+    return rows.map((row) => row.count);
   }
 
   /** Active turnstile gates with their latest heartbeat, for the periodic check. */

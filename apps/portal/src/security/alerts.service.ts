@@ -37,6 +37,10 @@ export function decodeAlertCursor(text: string): AlertCursor {
 
 const key = (...parts: Array<string | null>) => parts.map((part) => part ?? '-').join('|');
 
+/** A denial of a real pass (not of a forged or unreadable QR code): counted toward repeated denials. */
+const countsAsDenial = (entry: LiveEntry) =>
+  entry.decision === 'denied' && entry.passId !== null && !isForgedDenial(entry.decision, entry.reason);
+
 /** Who acknowledges, for the audit log. */
 export interface AlertActor {
   readonly staffId: string;
@@ -91,18 +95,47 @@ export class AlertsService {
     return result.alert;
   }
 
-  /** Raises what these stored entries call for. */
+  /**
+   * Raises what these stored entries call for: one query for the repeated-denials counts of the batch, one statement
+   * raising every alert, one read of them and one publish round trip, however many entries there are.
+   */
   async raiseFromEntries(entries: readonly LiveEntry[]): Promise<void> {
-    // Repeats within one batch (a gate's backlog after an outage) fold here: one statement per alert, not per entry.
+    const denials = await this.denialCounts(entries);
+    // Repeats within one batch (a gate's backlog after an outage) fold here: one row per alert key, not per entry.
     const byKey = new Map<string, AlertOccurrence & { times: number }>();
-    for (const entry of entries) {
-      for (const occurrence of await this.occurrencesOf(entry)) {
+    entries.forEach((entry, index) => {
+      for (const occurrence of this.occurrencesOf(entry, denials[index])) {
         const known = byKey.get(occurrence.dedupKey);
         if (!known) byKey.set(occurrence.dedupKey, { ...occurrence, times: 1 });
         else byKey.set(occurrence.dedupKey, { ...(occurrence.at >= known.at ? occurrence : known), times: known.times + 1 });
       }
-    }
-    for (const occurrence of byKey.values()) await this.raise(occurrence);
+    });
+    if (byKey.size === 0) return;
+    const ids = await this.repository.raiseAll([...byKey.values()]);
+    const alerts = await this.repository.findAll(ids);
+    await this.feed.publishAll(alerts.map((alert) => ({ type: 'alert' as const, data: alert })));
+  }
+
+  /** Denials of the pass up to each entry that counts toward repeated denials (undefined for the others). */
+  private async denialCounts(entries: readonly LiveEntry[]): Promise<Array<number | undefined>> {
+    const windowMs = this.settings.repeatedDenialsWindowMs;
+    const asked: number[] = [];
+    entries.forEach((entry, index) => {
+      if (countsAsDenial(entry)) asked.push(index);
+    });
+    const counts: Array<number | undefined> = new Array<number | undefined>(entries.length);
+    if (asked.length === 0) return counts;
+    const found = await this.repository.denialsOfPasses(
+      asked.map((index) => {
+        const entry = entries[index]!;
+        const at = new Date(entry.occurredAt);
+        return { passId: entry.passId!, since: new Date(at.getTime() - windowMs), at, gateId: entry.gateId, eventId: entry.eventId };
+      }),
+    );
+    asked.forEach((index, nth) => {
+      counts[index] = found[nth];
+    });
+    return counts;
   }
 
   /**
@@ -165,16 +198,13 @@ export class AlertsService {
     return raised;
   }
 
-  private async raise(occurrence: AlertOccurrence): Promise<void> {
-    await this.publish(await this.repository.raise(occurrence));
-  }
-
   private async publish(id: string): Promise<void> {
     const alert = await this.repository.find(id);
     if (alert) await this.feed.publish({ type: 'alert', data: alert });
   }
 
-  private async occurrencesOf(entry: LiveEntry): Promise<AlertOccurrence[]> {
+  /** `denials`: the pass's denials up to this entry (denialCounts), for a denial that counts toward repeated denials. */
+  private occurrencesOf(entry: LiveEntry, denials: number | undefined): AlertOccurrence[] {
     const at = new Date(entry.occurredAt);
     const where = `at ${entry.gateName}`;
     const base = { gateId: entry.gateId, passId: null, at };
@@ -264,23 +294,16 @@ export class AlertsService {
         message: `A QR code the portal did not sign was presented ${where} (${entry.reason}): possibly a forged or altered pass.`,
         dedupKey: key('forged-passes', entry.gateId),
       });
-    } else if (entry.decision === 'denied' && entry.passId !== null) {
+    } else if (countsAsDenial(entry) && denials !== undefined && denials >= this.settings.repeatedDenials) {
       const windowMs = this.settings.repeatedDenialsWindowMs;
-      const denials = await this.repository.denialsOfPass(entry.passId, new Date(at.getTime() - windowMs), {
-        at,
-        gateId: entry.gateId,
-        eventId: entry.eventId,
+      found.push({
+        ...base,
+        passId: entry.passId,
+        kind: 'repeated-denials',
+        severity: 'warning',
+        message: `Pass ${entry.passId} was denied ${denials} times within ${Math.round(windowMs / 60_000)} minutes (latest ${where}: ${entry.reason ?? 'denied'}).`,
+        dedupKey: key('repeated-denials', null, entry.passId),
       });
-      if (denials >= this.settings.repeatedDenials) {
-        found.push({
-          ...base,
-          passId: entry.passId,
-          kind: 'repeated-denials',
-          severity: 'warning',
-          message: `Pass ${entry.passId} was denied ${denials} times within ${Math.round(windowMs / 60_000)} minutes (latest ${where}: ${entry.reason ?? 'denied'}).`,
-          dedupKey: key('repeated-denials', null, entry.passId),
-        });
-      }
     }
     return found;
   }

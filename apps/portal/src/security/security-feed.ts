@@ -10,6 +10,12 @@ export type FeedMessage = { readonly type: 'entry'; readonly data: LiveEntry } |
 
 export type FeedListener = (message: FeedMessage) => void;
 
+/** On the Redis channel: one message, or several published together (split again by every subscriber, in order). */
+type WireMessage = FeedMessage | { readonly type: 'batch'; readonly messages: readonly FeedMessage[] };
+
+/** Messages per Redis PUBLISH at most (a batch of entries is a few PUBLISHes, not one per entry). */
+const PUBLISH_BATCH = 250;
+
 /** How often a failing publish is logged at most (Redis down: every entry would fail). */
 const PUBLISH_FAILURE_LOG_MS = 60_000;
 
@@ -40,12 +46,19 @@ export class SecurityFeed {
     await this.publishAll([message]);
   }
 
-  /** Publishes the messages in one round trip (a batch of stored entries). */
+  /**
+   * Publishes the messages in one round trip (a batch of stored entries): up to PUBLISH_BATCH of them in one Redis
+   * message, which every subscriber splits again, so a batch of a thousand entries costs Redis a few PUBLISHes.
+   */
   async publishAll(messages: readonly FeedMessage[]): Promise<void> {
     if (messages.length === 0) return;
     try {
       const pipeline = this.connections.producer().pipeline();
-      for (const message of messages) pipeline.publish(this.channel, JSON.stringify(message));
+      for (let start = 0; start < messages.length; start += PUBLISH_BATCH) {
+        const part = messages.slice(start, start + PUBLISH_BATCH);
+        const wire: WireMessage = part.length === 1 ? part[0]! : { type: 'batch', messages: part };
+        pipeline.publish(this.channel, JSON.stringify(wire));
+      }
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error !== null);
       if (failed) throw failed[0];
@@ -86,17 +99,20 @@ export class SecurityFeed {
     const subscriber = this.connections.create('worker');
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
-      let message: FeedMessage;
+      let wire: WireMessage;
       try {
-        message = JSON.parse(text) as FeedMessage;
+        wire = JSON.parse(text) as WireMessage;
       } catch {
         return;
       }
-      for (const listener of this.listeners) {
-        try {
-          listener(message);
-        } catch (error) {
-          this.logger.warn(`A feed client failed: ${error instanceof Error ? error.message : String(error)}`);
+      const messages = wire.type === 'batch' ? (Array.isArray(wire.messages) ? wire.messages : []) : [wire];
+      for (const message of messages) {
+        for (const listener of this.listeners) {
+          try {
+            listener(message);
+          } catch (error) {
+            this.logger.warn(`A feed client failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
         }
       }
     });

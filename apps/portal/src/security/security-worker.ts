@@ -42,9 +42,10 @@ export class SecurityWorker implements OnApplicationBootstrap, OnApplicationShut
     await this.checking;
   }
 
-  /** Publishes the stored entries on the feed and raises the alerts they call for. */
+  /** Publishes the stored entries on the feed and raises the alerts they call for (a few statements per batch). */
   async announce(stored: readonly StoredEntry[]): Promise<void> {
-    const entries = await this.repository.entries(stored.map((entry) => ({ gateId: entry.gateId, eventId: entry.event.eventId })));
+    // Built from the stored events (one read of gate names and holders), not read back from gate_event.
+    const entries = await this.repository.liveEntries(stored);
     await this.feed.publishAll(entries.map((entry) => ({ type: 'entry' as const, data: entry })));
     await this.alerts.raiseFromEntries(entries);
   }

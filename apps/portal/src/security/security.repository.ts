@@ -6,6 +6,7 @@ import type { EntryHolder, GateTile, LiveEntry } from '@campuspass/contracts';
 import { ALUMNI_NAME_SEARCH_EXPRESSION } from '../core/database/migrations/1764370000000-alumni-admin.js';
 import { campusDayOf } from '@campuspass/pass-token';
 import { cardName } from '../gates/gate-bundle.service.js';
+import type { StoredEntry } from '../entries/entry-events.js';
 import { Clock } from '../identity/clock.js';
 
 /** The photo a holder's tile shows: the card's current photo unless rejected, else the last approved one (as gates get). */
@@ -191,6 +192,77 @@ export class SecurityRepository {
     )) as EntryRow[];
     const window = this.photoWindow();
     return rows.map((row) => mapEntry(row, window));
+  }
+
+  /**
+   * The live-feed form of entries the worker has just stored, built from the stored events themselves: one read per
+   * batch for what is not in them (gate names, and the holders' names and photos by eCard, guests' names by pass).
+   * The same answer as `entries` for these keys, without reading the batch back from gate_event.
+   */
+  async liveEntries(stored: readonly StoredEntry[]): Promise<LiveEntry[]> {
+    if (stored.length === 0) return [];
+    const gateIds = new Set<string>();
+    const ecardIds = new Set<number>();
+    const guestPassIds = new Set<string>();
+    for (const { event, gateId } of stored) {
+      gateIds.add(gateId);
+      const pass = event.pass;
+      if (!pass || isForgedDenial(event.decision, event.reason)) continue;
+      ecardIds.add(pass.ecardId);
+      if (pass.kind === 'guest') guestPassIds.add(pass.passId.toLowerCase());
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT 'g' AS t, g.id::text AS id, g.name AS a, NULL AS b, NULL AS c FROM gate g WHERE g.id = ANY ($1::uuid[])
+       UNION ALL
+       SELECT 'e', e.id::text, gr.surname, gr.given_name, (${PHOTO_ID_SQL('e')})::text
+         FROM ecard e LEFT JOIN graduate gr ON gr.id = e.graduate_id WHERE e.id = ANY ($2::int[])
+       UNION ALL
+       SELECT 'p', replace(p.id::text, '-', ''), p.guest_name, NULL, NULL FROM pass p WHERE p.id = ANY ($3::uuid[])`,
+      [[...gateIds], [...ecardIds], [...guestPassIds]],
+    )) as Array<{ t: 'g' | 'e' | 'p'; id: string; a: string | null; b: string | null; c: string | null }>;
+    const gateNames = new Map<string, string>();
+    const cards = new Map<string, { surname: string | null; givenName: string | null; photoId: string | null }>();
+    const guestNames = new Map<string, string | null>();
+    for (const row of rows) {
+      if (row.t === 'g') gateNames.set(row.id, row.a!);
+      else if (row.t === 'e') cards.set(row.id, { surname: row.a, givenName: row.b, photoId: row.c });
+      else guestNames.set(row.id, row.a);
+    }
+    const window = this.photoWindow();
+    const entries: LiveEntry[] = [];
+    for (const { event, gateId, flags, receivedAt } of stored) {
+      const gateName = gateNames.get(gateId);
+      if (gateName === undefined) continue;
+      const pass = event.pass;
+      const passId = pass ? pass.passId.toLowerCase() : null;
+      const card = pass ? cards.get(String(pass.ecardId)) : undefined;
+      const row: EntryRow = {
+        event_id: event.eventId.toLowerCase(),
+        gate_id: gateId,
+        gate_name: gateName,
+        sequence: String(event.sequence),
+        type: event.type,
+        decision: event.decision,
+        reason: event.reason,
+        pass_id: passId,
+        pass_kind: pass?.kind ?? null,
+        pass_ecard_id: pass?.ecardId ?? null,
+        pass_campus_day: pass?.campusDay ?? null,
+        guest_name: passId !== null ? (guestNames.get(passId) ?? null) : null,
+        surname: card?.surname ?? null,
+        given_name: card?.givenName ?? null,
+        photo_id: card?.photoId ?? null,
+        passage: event.passage,
+        operator: event.operator,
+        clock_trusted: event.clockTrusted,
+        occurred_at: new Date(event.occurredAt),
+        received_at: receivedAt,
+        flags: [...flags],
+        occurred_key: '',
+      };
+      entries.push(mapEntry(row, window));
+    }
+    return entries;
   }
 
   /**
