@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ADMIN_GUEST_POLICY_LIMITS as LIMITS, adminAlumni, type AdminGuestPolicy } from '../../api/admin-alumni.js';
 import { errorText } from '../../forms/error-text.js';
-import { focusFirstInvalid, FormAlert } from '../../forms/fields.js';
+import { Field, focusFirstInvalid, FormAlert } from '../../forms/fields.js';
 import { LoadFailed } from '../../forms/load-failed.js';
 import { useLoaded } from '../../forms/use-loaded.js';
 import { PageHeading } from '../../layout/app-shell.js';
@@ -142,25 +142,37 @@ function GuestPolicyEditor() {
           {!canEdit && <FormAlert tone="info">{t('alumniAdmin.guestPolicy.readOnly')}</FormAlert>}
           <p className="aao-muted">{t('alumniAdmin.guestPolicy.updated', { date: formatDateTime(language, data.updatedAt) })}</p>
           <fieldset className="aao-policy__fieldset" disabled={!canEdit || busy}>
-            <NumberField
-              id="aao-days-ahead"
+            <Field
+              className="aao-number"
               label={t('alumniAdmin.guestPolicy.maxDaysAhead')}
               hint={t('alumniAdmin.guestPolicy.maxDaysAheadHint')}
-              value={draft.maxDaysAhead}
+              type="number"
+              inputMode="numeric"
               min={LIMITS.maxDaysAhead.min}
               max={LIMITS.maxDaysAhead.max}
+              step={1}
+              value={draft.maxDaysAhead}
               error={problems.maxDaysAhead}
-              onChange={(value) => update((current) => ({ ...current, maxDaysAhead: value }))}
+              onChange={(event) => {
+                const value = event.target.value;
+                update((current) => ({ ...current, maxDaysAhead: value }));
+              }}
             />
-            <NumberField
-              id="aao-guests-per-day"
+            <Field
+              className="aao-number"
               label={t('alumniAdmin.guestPolicy.maxGuestsPerDay')}
               hint={t('alumniAdmin.guestPolicy.maxGuestsPerDayHint')}
-              value={draft.maxGuestsPerDay}
+              type="number"
+              inputMode="numeric"
               min={LIMITS.maxGuestsPerDay.min}
               max={LIMITS.maxGuestsPerDay.max}
+              step={1}
+              value={draft.maxGuestsPerDay}
               error={problems.maxGuestsPerDay}
-              onChange={(value) => update((current) => ({ ...current, maxGuestsPerDay: value }))}
+              onChange={(event) => {
+                const value = event.target.value;
+                update((current) => ({ ...current, maxGuestsPerDay: value }));
+              }}
             />
             <fieldset className="aao-purposes" aria-describedby="aao-purposes-hint">
               <legend className="field__label">{t('alumniAdmin.guestPolicy.purposes')}</legend>
@@ -271,47 +283,6 @@ function GuestPolicyEditor() {
             </div>
           )}
         </form>
-      )}
-    </div>
-  );
-}
-
-function NumberField(props: {
-  readonly id: string;
-  readonly label: string;
-  readonly hint: string;
-  readonly value: string;
-  readonly min: number;
-  readonly max: number;
-  readonly error?: string;
-  readonly onChange: (value: string) => void;
-}) {
-  const { id, label, hint, value, min, max, error, onChange } = props;
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <p className="field__hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <input
-        id={id}
-        className="field__input aao-number"
-        type="number"
-        inputMode="numeric"
-        min={min}
-        max={max}
-        step={1}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {error && (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
       )}
     </div>
   );

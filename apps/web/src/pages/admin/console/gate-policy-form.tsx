@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RE_ENTRY_MAX_SECONDS, TIME_OF_DAY, ZONE_MAX, type AdminGatePolicy } from '../../../api/admin.js';
+import { Field } from '../../../forms/fields.js';
 
 const PASS_KINDS = ['alumni-day', 'guest'] as const;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -118,21 +119,21 @@ export function GatePolicyForm({
         )}
       </fieldset>
       <div className="form__row admin-policy__numbers">
-        <NumberField
-          id={`${id}-zone`}
+        <Field
           label={t('admin.gates.policy.zone')}
           hint={t('admin.gates.policy.zoneHint')}
+          inputMode="numeric"
           value={draft.zone}
           error={errorOf('zone')}
-          onChange={(zone) => update({ zone })}
+          onChange={(event) => update({ zone: event.target.value })}
         />
-        <NumberField
-          id={`${id}-reentry`}
+        <Field
           label={t('admin.gates.policy.reEntry')}
           hint={t('admin.gates.policy.reEntryHint')}
+          inputMode="numeric"
           value={draft.reEntryWindowSeconds}
           error={errorOf('reEntryWindowSeconds')}
-          onChange={(reEntryWindowSeconds) => update({ reEntryWindowSeconds })}
+          onChange={(event) => update({ reEntryWindowSeconds: event.target.value })}
         />
       </div>
       <fieldset className="admin-policy__hours">
@@ -220,46 +221,5 @@ export function GatePolicyForm({
         </button>
       </div>
     </form>
-  );
-}
-
-function NumberField({
-  id,
-  label,
-  hint,
-  value,
-  error,
-  onChange,
-}: {
-  readonly id: string;
-  readonly label: string;
-  readonly hint: string;
-  readonly value: string;
-  readonly error?: string;
-  readonly onChange: (value: string) => void;
-}) {
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <p className="field__hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <input
-        id={id}
-        className="field__input"
-        inputMode="numeric"
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {error && (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
