@@ -9,12 +9,10 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { simpleParser } from 'mailparser';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/portal/dist/core/database/data-source-options.js';
+import { freePort, signInStaff, startMailCatcher } from './bench-services.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -37,17 +35,6 @@ async function admin(sql) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Kilobytes of a /proc/<pid>/status line (VmRSS, VmHWM). */
 async function procStatus(pid, field) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -59,22 +46,7 @@ const url = new URL(adminUrl);
 url.pathname = `/${database}`;
 const databaseUrl = url.toString();
 
-const mails = [];
-const smtp = new SMTPServer({
-  secure: false,
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  disableReverseLookup: true,
-  onData(stream, _session, callback) {
-    simpleParser(stream).then((mail) => {
-      mails.push(mail);
-      callback();
-    }, callback);
-  },
-});
-const smtpPort = await freePort();
-await new Promise((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+const mailCatcher = await startMailCatcher();
 
 let portal;
 await admin(`CREATE DATABASE ${database}`);
@@ -158,7 +130,7 @@ try {
       DATABASE_MIGRATE: 'manual',
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: `cpbench-${randomBytes(3).toString('hex')}`,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${mailCatcher.port}`,
       APP_SECRET: randomBytes(32).toString('base64url'),
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       // e.g. BENCH_PORTAL_NODE_OPTIONS=--max-old-space-size=128 to run the portal in a smaller heap.
@@ -179,30 +151,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  // Staff sign-in: password, then the mailed code.
-  const json = { 'content-type': 'application/json', accept: 'application/json' };
-  const startResponse = await fetch(`${baseUrl}/api/auth/staff/start`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email: 'bench-auditor@example.edu', password }),
-  });
-  const { requestId } = await startResponse.json();
-  let code;
-  for (const deadline = Date.now() + 15_000; !code;) {
-    code = /\b(\d{6})\b/.exec(mails.at(-1)?.text ?? '')?.[1];
-    if (Date.now() > deadline) throw new Error('no sign-in code mailed within 15 s');
-    if (!code) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const verified = await fetch(`${baseUrl}/api/auth/staff/verify`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ requestId, code }),
-  });
-  if (!verified.ok) throw new Error(`sign-in failed: ${verified.status} ${await verified.text()}`);
-  const cookie = verified.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
+  const cookie = await signInStaff(baseUrl, mailCatcher.mails, { email: 'bench-auditor@example.edu', password });
 
   // --- the summary of the year --------------------------------------------------------------------------------
   const summaryTimes = [];
@@ -271,7 +220,7 @@ try {
     portal.kill('SIGTERM');
     await new Promise((resolve) => portal.once('exit', resolve));
   }
-  await new Promise((resolve) => smtp.close(resolve));
+  await mailCatcher.close();
   // BENCH_KEEP=1 keeps the database to look at plans (EXPLAIN) afterwards.
   if (process.env.BENCH_KEEP) console.log(`kept database ${database}`);
   else await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -18,17 +18,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { GATE_EVENT_FORMAT, QueueName } from '@campuspass/contracts';
 import { GATE_EVENT_JOB_NAME, GATE_EVENT_JOB_OPTIONS } from '../../apps/gate-agent/dist/sync/bullmq-gate-event-publisher.js';
 import { GATE_EVENT_CONCURRENCY } from '../../apps/portal/dist/entries/gate-event-ingest.job.js';
+import { freePort, signInStaff, startMailCatcher } from './bench-services.mjs';
 
 // `--entries-worker`: this file as a worker process that runs the entries module alone (the gate-events worker of
 // the built portal, without the other modules' listeners of stored entries), for the second drain below.
@@ -82,14 +80,6 @@ function processCpuMs(pid) {
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 // --- Services of this run: a database, a Redis prefix, an SMTP server for the staff sign-in code. ---
 const database = `cpbench_ingest_${randomBytes(4).toString('hex')}`;
 const databaseUrl = new URL(adminUrl);
@@ -100,22 +90,7 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
 await admin.end();
 
-const mails = [];
-const smtpPort = await freePort();
-const smtp = new SMTPServer({
-  secure: false,
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  disableReverseLookup: true,
-  onData(stream, _session, callback) {
-    simpleParser(stream).then((mail) => {
-      mails.push(mail);
-      callback();
-    }, callback);
-  },
-});
-await new Promise((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+const mailCatcher = await startMailCatcher();
 
 const portalEnv = {
   PATH: process.env.PATH,
@@ -125,7 +100,7 @@ const portalEnv = {
   QUEUE_PREFIX: prefix,
   APP_SECRET: randomBytes(32).toString('base64url'),
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  SMTP_URL: `smtp://127.0.0.1:${mailCatcher.port}`,
   LOG_LEVEL: 'warn',
   DEMO_GATE: 'off',
 };
@@ -196,38 +171,12 @@ try {
   );
   const password = /Password \(shown only this once[^)]*\): (\S+)/.exec(created.stdout + created.stderr)?.[1];
   if (!password) throw new Error(`staff:create failed:\n${created.stdout}${created.stderr}`);
-  const cookies = new Map();
-  const keepCookies = (response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  const started = keepCookies(
-    await fetch(`${baseUrl}/api/auth/staff/start`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'guard@example.edu', password }),
-    }),
+  const sessionCookie = await signInStaff(
+    baseUrl,
+    mailCatcher.mails,
+    { email: 'guard@example.edu', password },
+    () => `:\n${worker.output()}`,
   );
-  if (started.status !== 202) throw new Error(`staff sign-in start answered ${started.status}: ${await started.text()}`);
-  const { requestId } = await started.json();
-  let code;
-  for (const deadline = Date.now() + 30_000; !code; await sleep(100)) {
-    code = /\b(\d{6})\b/.exec(mails.at(-1)?.text ?? '')?.[1];
-    if (Date.now() > deadline) throw new Error(`no sign-in code mailed:\n${worker.output()}`);
-  }
-  const verified = keepCookies(
-    await fetch(`${baseUrl}/api/auth/staff/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: cookieHeader() },
-      body: JSON.stringify({ requestId, code }),
-    }),
-  );
-  if (verified.status !== 200) throw new Error(`staff sign-in verify answered ${verified.status}: ${await verified.text()}`);
 
   // Gates: enrolled (active, with an identity key), the default policy (re-entry window 60 s).
   const gates = [];
@@ -325,7 +274,7 @@ try {
   // --- Dashboard probes. ---
   const probe = async (pathname) => {
     const t = performance.now();
-    const response = await fetch(`${baseUrl}${pathname}`, { headers: { cookie: cookieHeader(), accept: 'application/json' } });
+    const response = await fetch(`${baseUrl}${pathname}`, { headers: { cookie: sessionCookie, accept: 'application/json' } });
     const body = await response.json();
     if (!response.ok) throw new Error(`${pathname} answered ${response.status}: ${JSON.stringify(body)}`);
     return { ms: performance.now() - t, body };
@@ -548,7 +497,7 @@ ${cpuLines(alone)}
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-  await new Promise((resolve) => smtp.close(resolve));
+  await mailCatcher.close();
   if (process.env.BENCH_KEEP_DB === '1') {
     console.log(`kept the database ${database} (BENCH_KEEP_DB=1): drop it when done`);
   } else {

@@ -1,0 +1,76 @@
+// Shared by the portal benchmarks: a free port, a mail catcher for the staff sign-in code, and staff sign-in.
+import { createServer } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** An SMTP server on a free port that keeps every message parsed (`mails`, oldest first). */
+export async function startMailCatcher() {
+  const mails = [];
+  const smtp = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    disableReverseLookup: true,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then((mail) => {
+        mails.push(mail);
+        callback();
+      }, callback);
+    },
+  });
+  const port = await freePort();
+  await new Promise((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  return { port, mails, close: () => new Promise((resolve) => smtp.close(resolve)) };
+}
+
+/**
+ * Staff sign-in as the page does it: password, then the code mailed to `mails`. Returns the Cookie header of the
+ * session (cookies set by either step). `describe` adds context to a "no code" failure (e.g. the portal's output).
+ */
+export async function signInStaff(baseUrl, mails, { email, password }, describe = () => '') {
+  const cookies = new Map();
+  const keepCookies = (response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response;
+  };
+  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  const seen = mails.length;
+  const started = keepCookies(
+    await fetch(`${baseUrl}/api/auth/staff/start`, { method: 'POST', headers: json, body: JSON.stringify({ email, password }) }),
+  );
+  if (started.status !== 202) throw new Error(`staff sign-in start answered ${started.status}: ${await started.text()}`);
+  const { requestId } = await started.json();
+  let code;
+  for (const deadline = Date.now() + 30_000; !code;) {
+    code = /\b(\d{6})\b/.exec(mails.slice(seen).at(-1)?.text ?? '')?.[1];
+    if (Date.now() > deadline) throw new Error(`no sign-in code mailed within 30 s${describe()}`);
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const verified = keepCookies(
+    await fetch(`${baseUrl}/api/auth/staff/verify`, {
+      method: 'POST',
+      headers: { ...json, cookie: cookieHeader() },
+      body: JSON.stringify({ requestId, code }),
+    }),
+  );
+  if (verified.status !== 200) throw new Error(`staff sign-in verify answered ${verified.status}: ${await verified.text()}`);
+  return cookieHeader();
+}
