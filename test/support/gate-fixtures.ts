@@ -4,13 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { campusDayOf, campusDayToIsoDate } from '@campuspass/pass-token';
 import QRCode from 'qrcode';
+import type { GateEvent } from '@campuspass/contracts';
+import type { Queue } from 'bullmq';
 import sharp from 'sharp';
+import { DataSource } from 'typeorm';
 import { GateAdminService } from '../../apps/portal/src/gates/gate-admin.service.js';
+import { GatesService } from '../../apps/portal/src/gates/gates.service.js';
 import { KeysService } from '../../apps/portal/src/keys/keys.service.js';
 import { activateEcard, guestPassPurpose, seedRegistry } from './ecard-fixtures.js';
+import { newGateKeyPair, type GateKeyPair } from './gate-client.js';
+import { addGateEvents, gateEventJob } from './gate-events.js';
 import { post, registerAndSignIn, type HttpSession, type RegistryPerson } from './http-sessions.js';
 import { startTestPortal, type TestPortal } from './portal-app.js';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp.js';
+import { waitFor } from './wait.js';
 
 const DAY_MS = 86_400_000;
 
@@ -101,4 +108,37 @@ export async function inviteGuests(
 ): Promise<Array<{ id: string; qrText: string }>> {
   const purpose = await guestPassPurpose(session);
   return (await post(session, '/api/guest-passes', { date, purpose, guests }).expect(201)).body as Array<{ id: string; qrText: string }>;
+}
+
+/** A gate registered with a fresh identity key pair, as if enrolled, and the keys its events are signed with. */
+export async function registeredGate(portal: TestPortal, name: string): Promise<{ id: string; keys: GateKeyPair }> {
+  const keys = newGateKeyPair();
+  const gate = await portal.app.get(GatesService).registerGate({ name, publicKey: keys.publicKey });
+  return { id: gate.id, keys };
+}
+
+/** Adds the events to the gate-events queue as the gate does, each signed by it, and waits until PostgreSQL holds them all. */
+export async function deliverGateEvents(
+  portal: TestPortal,
+  queue: Queue,
+  gate: { id: string; keys: GateKeyPair },
+  events: GateEvent[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  await addGateEvents(
+    queue,
+    events.map((event) => gateEventJob(event, gate.id, gate.keys.privateKey)),
+  );
+  const eventIds = events.map((event) => event.eventId);
+  await waitFor(
+    `${events.length} events stored`,
+    async () =>
+      (
+        (await portal.app
+          .get(DataSource)
+          .query(`SELECT count(*)::int AS n FROM gate_event WHERE event_id = ANY($1::uuid[])`, [eventIds])) as Array<{ n: number }>
+      )[0]!.n,
+    (n) => n === events.length,
+    timeoutMs,
+  );
 }

@@ -6,13 +6,12 @@ import { DataSource } from 'typeorm';
 import { freePort } from '../../../../test/support/free-port.js';
 import { newGateKeyPair, type GateKeyPair } from '../../../../test/support/gate-client.js';
 import { addGateEvents, gateEvent, gateEventJob, signGateEvent, type GateEventJob } from '../../../../test/support/gate-events.js';
-import { inviteGuests, startPortalWithActiveAlumnus, type GatePortal } from '../../../../test/support/gate-fixtures.js';
+import { inviteGuests, registeredGate, startPortalWithActiveAlumnus, type GatePortal } from '../../../../test/support/gate-fixtures.js';
 import { post, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { startTestPortal } from '../../../../test/support/portal-app.js';
 import { AAO_ADMIN, AUDITOR, createStaffAndSignIn, SECURITY_GUARD } from '../../../../test/support/staff-fixtures.js';
 import { waitUntil } from '../../../../test/support/wait.js';
 import { JobQueue } from '../core/queue/job-queue.service.js';
-import { GatesService } from '../gates/gates.service.js';
 import { EntriesService } from './entries.service.js';
 import { EntryEvents } from './entry-events.js';
 import { IngestStatusService } from './ingest-status.service.js';
@@ -51,11 +50,7 @@ describe('Gate event ingestion at scale: batches, dead letters, conflict flags, 
   const announced: string[] = [];
   const announcedFlags = new Map<string, readonly string[]>();
 
-  const newGate = async (name: string): Promise<TestGate> => {
-    const keys = newGateKeyPair();
-    const gate = await gatePortal.portal.app.get(GatesService).registerGate({ name, publicKey: keys.publicKey });
-    return { id: gate.id, keys };
-  };
+  const newGate = (name: string): Promise<TestGate> => registeredGate(gatePortal.portal, name);
   const flagsOf = async (gateId: string, eventId: string): Promise<string[]> => {
     const rows = (await db.query(`SELECT flags FROM gate_event WHERE gate_id = $1 AND event_id = $2`, [gateId, eventId])) as Array<{
       flags: string[];

@@ -11,14 +11,20 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ecardOf } from '../../../../test/support/ecard-fixtures.js';
 import { cookieHeader, openEventStream, type EventStreamClient } from '../../../../test/support/event-stream.js';
-import { newGateKeyPair, type GateKeyPair } from '../../../../test/support/gate-client.js';
-import { addGateEvents, gateEvent, gateEventJob } from '../../../../test/support/gate-events.js';
-import { GATE_ALICE, inviteGuests, startPortalWithActiveAlumnus, type GatePortal } from '../../../../test/support/gate-fixtures.js';
+import type { GateKeyPair } from '../../../../test/support/gate-client.js';
+import { gateEvent } from '../../../../test/support/gate-events.js';
+import {
+  deliverGateEvents,
+  GATE_ALICE,
+  inviteGuests,
+  registeredGate,
+  startPortalWithActiveAlumnus,
+  type GatePortal,
+} from '../../../../test/support/gate-fixtures.js';
 import { post, send, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { AAO_ADMIN, createStaffAndSignIn, SECURITY_GUARD } from '../../../../test/support/staff-fixtures.js';
-import { waitFor, waitUntil } from '../../../../test/support/wait.js';
+import { waitUntil } from '../../../../test/support/wait.js';
 import { JobQueue } from '../core/queue/job-queue.service.js';
-import { GatesService } from '../gates/gates.service.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { SecurityFeedStream } from './security-feed-stream.js';
 import { SecurityFeed } from './security-feed.js';
@@ -77,28 +83,10 @@ describe('Security API: review fixes', () => {
     streams.push(client);
     return client;
   };
-  const newGate = async (name: string): Promise<{ id: string; keys: GateKeyPair }> => {
-    const keys = newGateKeyPair();
-    const gate = await gatePortal.portal.app.get(GatesService).registerGate({ name, publicKey: keys.publicKey });
-    return { id: gate.id, keys };
-  };
-  const deliver = async (gate: { id: string; keys: GateKeyPair }, events: GateEvent[]) => {
-    await addGateEvents(
-      queue,
-      events.map((event) => gateEventJob(event, gate.id, gate.keys.privateKey)),
-    );
-    await waitFor(
-      `${events.length} events stored`,
-      async () =>
-        (
-          (await dataSource.query(`SELECT count(*)::int AS n FROM gate_event WHERE event_id = ANY($1::uuid[])`, [
-            events.map((event) => event.eventId),
-          ])) as Array<{ n: number }>
-        )[0]!.n,
-      (n) => n === events.length,
-      WORKER_TIMEOUT_MS,
-    );
-  };
+  const newGate = (name: string) => registeredGate(gatePortal.portal, name);
+  /** Sends the events through the gate-events queue as the gate would, and waits until they are stored. */
+  const deliver = (gate: { id: string; keys: GateKeyPair }, events: GateEvent[]) =>
+    deliverGateEvents(gatePortal.portal, queue, gate, events, WORKER_TIMEOUT_MS);
 
   beforeAll(async () => {
     gatePortal = await startPortalWithActiveAlumnus({ SECURITY_HANDHELD_CHECKS_PER_MINUTE: '1000' });

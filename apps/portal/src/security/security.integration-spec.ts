@@ -11,17 +11,18 @@ import { newGateKeyPair, signGateRequest, type GateKeyPair } from '../../../../t
 import { addGateEvents, gateEvent, gateEventJob } from '../../../../test/support/gate-events.js';
 import {
   campusToday,
+  deliverGateEvents,
   GATE_ALICE,
-  inviteGuests,
-  startPortalWithActiveAlumnus,
   type GatePortal,
+  inviteGuests,
+  registeredGate,
+  startPortalWithActiveAlumnus,
 } from '../../../../test/support/gate-fixtures.js';
 import { post, type HttpSession } from '../../../../test/support/http-sessions.js';
 import { AAO_ADMIN, AUDITOR, createStaffAndSignIn, SECURITY_GUARD } from '../../../../test/support/staff-fixtures.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { JobQueue } from '../core/queue/job-queue.service.js';
 import { GatesRepository } from '../gates/gates.repository.js';
-import { GatesService } from '../gates/gates.service.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { SecurityFeed } from './security-feed.js';
 
@@ -42,29 +43,10 @@ describe('Security API: live feed, gate tiles, alerts, entry search, handheld ch
   const streams: EventStreamClient[] = [];
 
   const server = () => gatePortal.portal.app.getHttpServer();
-  const newGate = async (name: string): Promise<{ id: string; keys: GateKeyPair }> => {
-    const keys = newGateKeyPair();
-    const gate = await gatePortal.portal.app.get(GatesService).registerGate({ name, publicKey: keys.publicKey });
-    return { id: gate.id, keys };
-  };
+  const newGate = (name: string) => registeredGate(gatePortal.portal, name);
   /** Sends the events through the gate-events queue as the gate would, and waits until they are stored. */
-  const deliver = async (gate: { id: string; keys: GateKeyPair }, events: GateEvent[]) => {
-    await addGateEvents(
-      queue,
-      events.map((event) => gateEventJob(event, gate.id, gate.keys.privateKey)),
-    );
-    await waitFor(
-      `${events.length} events stored`,
-      async () =>
-        (
-          (await dataSource.query(`SELECT count(*)::int AS n FROM gate_event WHERE event_id = ANY($1::uuid[])`, [
-            events.map((event) => event.eventId),
-          ])) as Array<{ n: number }>
-        )[0]!.n,
-      (n) => n === events.length,
-      WORKER_TIMEOUT_MS,
-    );
-  };
+  const deliver = (gate: { id: string; keys: GateKeyPair }, events: GateEvent[]) =>
+    deliverGateEvents(gatePortal.portal, queue, gate, events, WORKER_TIMEOUT_MS);
   const event = (gateId: string, overrides: Partial<GateEvent> = {}) =>
     gateEvent(gateId, ++sequence, { occurredAt: new Date().toISOString(), ...overrides });
   const alicePassField = (): GateEvent['pass'] => ({
