@@ -35,6 +35,29 @@ const PAGES: ReadonlyArray<{ path: string; roles: readonly PageRole[] }> = [
 
 const REFUSED = 'Your account is not allowed to use this page.';
 
+const NETWORK_ERROR = 'Cannot reach the portal. Check your connection and try again.';
+
+/**
+ * Waits for the main navigation, which appears once the session has loaded. Under a loaded CI machine the session
+ * request can fail (the page then says the portal cannot be reached and offers "Try again"): a person would press it,
+ * and so does this, once; the navigation must then appear.
+ */
+async function sessionLoaded(page: Page, path: string): Promise<void> {
+  const navigation = page.getByRole('navigation', { name: 'Main' });
+  const networkError = page.getByText(NETWORK_ERROR, { exact: true });
+  await navigation.or(networkError).first().waitFor();
+  if (!(await navigation.isVisible())) await page.getByRole('button', { name: 'Try again' }).click();
+  await navigation.waitFor().catch(async (error: unknown) => {
+    const text = (
+      await page
+        .locator('main')
+        .innerText()
+        .catch(() => '(no main)')
+    ).slice(0, 300);
+    throw new Error(`${path}: no navigation (${page.url()}): ${text}\n${String(error)}`);
+  });
+}
+
 /**
  * Opens each page in the signed-in browser: the page's own content for its roles, the refusal for everyone else. The
  * main navigation (shown once the session is known) offers exactly the pages of the role.
@@ -44,7 +67,7 @@ async function visitEveryPage(web: WebPortal, page: Page, role: PageRole): Promi
   for (const { path, roles } of PAGES) {
     await page.goto(web.url(path));
     // The navigation appears when the session has loaded; the page then shows its content or the refusal at once.
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await sessionLoaded(page, path);
     const refused = (await page.getByText(REFUSED, { exact: true }).count()) > 0;
     if (refused === roles.includes(role)) wrong.push(`${path}: ${refused ? 'refused' : 'shown'}`);
   }
