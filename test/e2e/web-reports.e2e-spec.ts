@@ -165,6 +165,31 @@ describe('Reports page, in Chromium against the built portal', () => {
     ).toBe(`/api/reports/entries.csv?from=${last30.from}&to=${last30.to}`);
   });
 
+  it('shows a period without entries as zeros; when the charts cannot load, the figures and navigation stay', async () => {
+    const { page } = await signedInStaff('auditor');
+    const uncaught: string[] = [];
+    page.on('pageerror', (error) => uncaught.push(error.message));
+    // The charts' chunk is unreachable (offline, or replaced by a newer deploy): context routes also see the
+    // service worker's fetches.
+    let refused = 0;
+    await page.context().route(/\/assets\/report-charts-[\w-]+\.js$/, (route) => {
+      refused++;
+      return route.abort('internetdisconnected');
+    });
+    const quiet = { from: addDays(today, -200), to: addDays(today, -198) };
+    await page.goto(web.url(`/reports?from=${quiet.from}&to=${quiet.to}`));
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${quiet.from} to ${quiet.to} · All gates` })
+      .waitFor();
+    await expectTotals(page, { visits: 0, alumniVisits: 0, guestVisits: 0, denied: 0, uniqueAlumni: 0, uniqueGuests: 0 });
+    await page.getByRole('alert').filter({ hasText: 'This part of the page could not be shown.' }).waitFor();
+    expect(refused).toBeGreaterThan(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Reports', level: 1 }).isVisible()).toBe(true);
+    expect(uncaught).toEqual([]);
+  });
+
   it('tells security staff the reports are not for them', async () => {
     const { page, scripts } = await signedInStaff('security-staff');
     await page.getByRole('alert').filter({ hasText: 'Your account is not allowed to use this page.' }).waitFor();

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, usePathname } from '../router/router.js';
 import { AccountMenu } from './account-menu.js';
+import { ErrorBoundary, RenderFailure } from './error-boundary.js';
 import { LanguageSwitcher } from './language-switcher.js';
 import { SiteNav } from './site-nav.js';
 
@@ -43,7 +44,10 @@ export function AppShell({ children }: { readonly children: ReactNode }) {
         <SiteNav />
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
-        {children}
+        {/* A page that fails to render leaves the banner and navigation in place; opening another page clears it. */}
+        <ErrorBoundary resetKey={pathname} fallback={<RenderFailure />}>
+          {children}
+        </ErrorBoundary>
       </main>
       <footer className="site-footer">
         <div className="site-footer__inner">

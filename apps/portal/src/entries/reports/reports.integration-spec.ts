@@ -130,6 +130,16 @@ describe('Reports: figures per day, gate, hour and reason, and the streamed CSV 
     expect(report.totals.visits).toBeLessThan(160);
   });
 
+  it('counts a range without a single scan as zeros, not nulls (the web page formats every total)', async () => {
+    const empty = addDays(FROM, -40);
+    const report = await summary(admin, `from=${empty}&to=${addDays(empty, 2)}`);
+    expect(report.totals).toEqual({ visits: 0, alumniVisits: 0, guestVisits: 0, denied: 0, uniqueAlumni: 0, uniqueGuests: 0 });
+    expect(report.days).toEqual([0, 1, 2].map((offset) => ({ date: addDays(empty, offset), alumni: 0, guests: 0, denied: 0 })));
+    expect(report.hours.every((hour) => hour.visits === 0)).toBe(true);
+    expect(report.gates).toEqual([]);
+    expect(report.denials).toEqual([]);
+  });
+
   it('lists the gates for the filter', async () => {
     const { body } = await admin.agent.get('/api/reports/gates').expect(200);
     expect((body.gates as Array<{ id: string }>).map((gate) => gate.id).sort()).toEqual(seeded.gates.map((gate) => gate.id).sort());

@@ -102,7 +102,8 @@ export class ReportsRepository {
          -- …then each figure from those few thousand rows.
          SELECT GROUPING(day) AS g_day, GROUPING(gate_id) AS g_gate, GROUPING(hour) AS g_hour, GROUPING(reason) AS g_reason,
                 day, gate_id, hour, reason,
-                sum(granted) AS granted, sum(alumni) AS alumni, sum(guests) AS guests, sum(denied) AS denied
+                coalesce(sum(granted), 0) AS granted, coalesce(sum(alumni), 0) AS alumni, coalesce(sum(guests), 0) AS guests,
+                coalesce(sum(denied), 0) AS denied
            FROM fine
           GROUP BY GROUPING SETS ((day), (gate_id), (hour), (reason), ())
        )

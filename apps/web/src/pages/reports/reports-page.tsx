@@ -5,6 +5,7 @@ import { entriesCsvUrl, reports, type ReportGate, type ReportRange, type ReportS
 import { errorText } from '../../forms/error-text.js';
 import { FormAlert } from '../../forms/fields.js';
 import { PageHeading } from '../../layout/app-shell.js';
+import { ErrorBoundary, RenderFailure } from '../../layout/error-boundary.js';
 import { RequireSession } from '../../layout/require-session.js';
 import { useDocumentTitle } from '../../layout/use-document-title.js';
 import { checkRange, hongKongToday, presetOf, presetRange, RANGE_PRESETS, type RangePreset, type RangeProblem } from './report-range.js';
@@ -215,9 +216,12 @@ function Reports() {
           <p className="field__hint">{t('reports.downloadHint')}</p>
           <Totals summary={summary} />
           {summary.totals.visits === 0 && summary.totals.denied === 0 && <p>{t('reports.empty')}</p>}
-          <Suspense fallback={<p role="status">{t('reports.loadingCharts')}</p>}>
-            <ReportCharts summary={summary} csvUrl={entriesCsvUrl(shown)} />
-          </Suspense>
+          {/* The charts come in their own chunk: if it cannot load (offline, a newer deploy) the figures above stay. */}
+          <ErrorBoundary resetKey={JSON.stringify(shown)} fallback={<RenderFailure part="section" />}>
+            <Suspense fallback={<p role="status">{t('reports.loadingCharts')}</p>}>
+              <ReportCharts summary={summary} csvUrl={entriesCsvUrl(shown)} />
+            </Suspense>
+          </ErrorBoundary>
         </section>
       )}
     </div>
