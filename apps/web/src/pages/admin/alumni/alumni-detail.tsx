@@ -1,13 +1,23 @@
 import { useCallback, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { GATE_EVENT_TYPES, type AlumniEntrySummary } from '@campuspass/contracts';
 import { adminAlumni, type AlumniDetail } from '../../../api/admin-alumni.js';
 import { errorText } from '../../../forms/error-text.js';
 import { LoadFailed } from '../../../forms/load-failed.js';
 import { useLoaded } from '../../../forms/use-loaded.js';
 import { formatDate, formatDateTime } from '../console/format.js';
+import { FlagBadges, useReasonText } from '../../security/security-parts.js';
 import { NetIdsSection } from './netids-section.js';
 
 const PROVIDERS: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', apple: 'Apple', wechat: 'WeChat' };
+
+/** Granted or denied for a scan, else the kind of event, in the security pages' words (an unknown kind as itself). */
+function entryWhat(t: TFunction, entry: AlumniEntrySummary): string {
+  if (entry.decision === 'granted' || entry.decision === 'denied') return t(`security.feed.${entry.decision}`);
+  const type = GATE_EVENT_TYPES.find((known) => known === entry.type);
+  return type ? t(`security.feed.types.${type}`) : entry.type;
+}
 
 function Facts({ children }: { readonly children: ReactNode }) {
   return <dl className="aao-facts">{children}</dl>;
@@ -69,6 +79,7 @@ function DetailBody({
   readonly date: (value: string) => string;
 }) {
   const { t } = useTranslation();
+  const reasonText = useReasonText();
   const { registry, account, profile, ecard, passes, entries } = detail;
   const name = `${registry.name.surname} ${registry.name.givenName}`;
   const none = t('alumniAdmin.detail.none');
@@ -279,8 +290,11 @@ function DetailBody({
                   <tr key={`${entry.gateId}-${entry.occurredAt}`}>
                     <td>{dateTime(entry.occurredAt)}</td>
                     <td>{entry.gateName}</td>
-                    <td>{entry.decision ?? entry.type}</td>
-                    <td>{[entry.reason, ...entry.flags].filter(Boolean).join(', ')}</td>
+                    <td>{entryWhat(t, entry)}</td>
+                    <td>
+                      {reasonText(entry.reason)}
+                      <FlagBadges flags={entry.flags} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
