@@ -9,7 +9,7 @@ import { dataSourceOptions } from './core/database/data-source-options.js';
 import { resolveDatabase } from './core/database/resolve-database.js';
 import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { createLogger } from './core/logging/logger.js';
-import { maskUrl } from './core/logging/mask.js';
+import { maskSecrets } from './core/logging/mask.js';
 import { runKeysList, runKeysRotate } from './keys/keys.command.js';
 import { runGatesCreate } from './gates/gates-create.command.js';
 import { resolveAppSecret } from './core/crypto/secrets.js';
@@ -111,12 +111,9 @@ program
   .command('config:check')
   .description('validate the environment and print the effective configuration (secrets masked)')
   .action(() => {
-    const config = loadAppConfig();
-    const shown = {
-      ...config,
-      database: { ...config.database, url: config.database.url && maskUrl(config.database.url) },
-      redis: { ...config.redis, url: maskUrl(config.redis.url) },
-    };
+    // Every secret masked: secret-named settings (APP_SECRET …), passwords inside URLs (database, Redis, SMTP), and
+    // the SecretValue settings, which print as "[masked]" by themselves.
+    const shown = maskSecrets(loadAppConfig());
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   });
 
