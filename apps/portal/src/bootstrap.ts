@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { PinoNestLogger } from './core/logging/logger.js';
+import { apiNoStore } from './core/http/api-hardening.js';
 import { serveWebApp } from './core/http/web-app.middleware.js';
 import { maskGuestLinkTokens } from './passes/guest-links.js';
 
@@ -60,6 +61,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
       hsts: config.environment === 'production',
     }),
   );
+  app.use('/api', apiNoStore);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/live'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   if (config.apiDocs) {

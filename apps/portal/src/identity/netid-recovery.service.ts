@@ -68,11 +68,13 @@ export class NetIdRecoveryService {
     input: { ticket: string; code: string; password: string },
     context: RequestContext,
   ): Promise<{ netId: string; sessionsEnded: number }> {
+    // Counted before the ticket is looked at (guesses across tickets are tries too), and only once.
+    await this.rateLimits.consume(RATE_LIMITS.codeVerifyPerIp, context.ip ?? 'unknown', 'tries');
     const found = await this.validTicket('forgot-password', input.ticket);
     // Checked before the code is used up, so a refused password does not cost the code.
     const problem = netPasswordProblem(input.password, [found.netId]);
     if (problem) throw new IdentityException('password-rejected', problem);
-    const ticket = await this.redeem('forgot-password', input, context);
+    const ticket = await this.redeem('forgot-password', input, context, { counted: true });
     const now = this.clock.now();
     await this.netIds.setPassword(ticket.netId, await hashPassword(input.password), now);
     const sessionsEnded = await this.sessions.revokeAllOf('alumnus', ticket.accountId, now, 'netpassword-reset');
@@ -165,8 +167,9 @@ export class NetIdRecoveryService {
     purpose: NetIdTicketPurpose,
     input: { ticket: string; code: string },
     context: RequestContext,
+    options: { counted?: boolean } = {},
   ): Promise<NetIdTicketRow> {
-    await this.rateLimits.consume(RATE_LIMITS.codeVerifyPerIp, context.ip ?? 'unknown', 'tries');
+    if (!options.counted) await this.rateLimits.consume(RATE_LIMITS.codeVerifyPerIp, context.ip ?? 'unknown', 'tries');
     const ticket = await this.validTicket(purpose, input.ticket);
     try {
       await this.codes.verify(ticket.codeRequestId, 'netid-recovery', input.code);

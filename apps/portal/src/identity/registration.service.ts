@@ -131,6 +131,8 @@ export class RegistrationService {
 
   /** Registers the email (creating the account, or replacing a forgotten email) and signs in. */
   async verify(input: { ticket: string; code: string; previousToken?: string }, context: RequestContext): Promise<StartedSession> {
+    // Counted before the ticket is looked at, like every other code check: guesses across tickets are tries too.
+    await this.rateLimits.consume(RATE_LIMITS.codeVerifyPerIp, context.ip ?? 'unknown', 'tries');
     const ticket = await this.validTicket(input.ticket);
     if (!ticket.codeRequestId) {
       throw new IdentityException('request-unknown', 'Please choose the email to register first; we will send a code to it.');

@@ -1,5 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import { DomainException } from './domain.exception.js';
 
 export interface ErrorBody {
@@ -44,6 +45,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (typeof answer === 'object' && answer !== null) return { statusCode: status, error: HttpStatus[status] ?? 'Error', ...answer };
       return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: answer };
     }
+    if (isUnstorableText(exception)) {
+      // A field no validator checked for NUL (PostgreSQL stores no NUL in text or jsonb): the caller's mistake, not ours.
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        error: 'BAD_REQUEST',
+        code: 'validation-failed',
+        message: 'The text contains a NUL character (\\u0000) or another character that cannot be stored: remove it and try again.',
+      };
+    }
     this.logger.error({ msg: 'unhandled error', method: request.method, path: request.path, err: exception });
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -51,4 +61,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message: 'Something went wrong on our side. Please try again; if it keeps happening, contact the Alumni Affairs Office.',
     };
   }
+}
+
+/** PostgreSQL's character_not_in_repertoire (NUL in text) and untranslatable_character (\\u0000 in jsonb). */
+function isUnstorableText(exception: unknown): boolean {
+  const code = exception instanceof QueryFailedError ? (exception.driverError as { code?: string } | undefined)?.code : undefined;
+  return code === '22021' || code === '22P05';
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { MAIL_LOCALES, type MailLocale } from '../../mail/mail-templates.js';
+import { IsPlainLine } from '../../profile/dto/profile-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimAll = ({ value }: { value: unknown }) =>
@@ -55,6 +56,8 @@ export class GuestPassRequestDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   @Length(1, 100, { each: true, message: 'Each guest name must be 1 to 100 characters.' })
+  // Shown to guards and mailed: no line breaks, control or bidirectional-override characters that disguise a name.
+  @IsPlainLine({ each: true, message: 'Each guest name must be text on one line, without control characters.' })
   guests!: string[];
 }
 
