@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import type { AgentStatus } from '../../apps/gate-agent/src/agent/gate-agent.types.js';
 import { launchBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
+import { AGENT_ENTRY, startAgentProcess, type AgentProcess } from '../support/gate-agent-process.js';
 import {
   createGate,
   inviteGuests,
@@ -20,13 +20,6 @@ import type { TestPortal } from '../support/portal-app.js';
 import { builtEntry, REPO_ROOT } from '../support/portal-process.js';
 import * as wait from '../support/wait.js';
 
-const AGENT_ENTRY = 'apps/gate-agent/dist/main.js';
-/**
- * As the gate runs it (systemd unit, npm start's demo gate): V8 tuned for size (small young generation, one helper
- * thread) and two malloc arenas take 20–30 MB off its RSS.
- */
-const AGENT_NODE_FLAGS = ['--optimize-for-size', '--max-semi-space-size=1', '--v8-pool-size=1'];
-const AGENT_ENV = { MALLOC_ARENA_MAX: '2' };
 /**
  * This spec's waits give up after 30 s unless one says otherwise (the shared helper's default is 15 s), and a read
  * that throws (a port not listening yet) counts as not done.
@@ -52,17 +45,6 @@ async function residentMb(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) / 1024;
 }
 
-/** The built gate agent as its own process, as systemd runs it. */
-interface AgentProcess {
-  readonly child: ChildProcess;
-  readonly guardUrl: string;
-  output(): string;
-  status(): Promise<AgentStatus>;
-  /** SIGTERM, resolves with the exit code. */
-  stop(): Promise<number | null>;
-  kill(): Promise<void>;
-}
-
 /** `gate-agent hash-pin` as a guard sets a gate up: the PIN on stdin, the hash for guardPage.manualOpenPinHash on stdout. */
 async function hashPinWithCli(pin: string): Promise<string> {
   const child = spawn(process.execPath, [builtEntry(AGENT_ENTRY), 'hash-pin'], {
@@ -78,45 +60,6 @@ async function hashPinWithCli(pin: string): Promise<string> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`hash-pin exited with ${code}: ${stderr}`);
   return stdout.trim();
-}
-
-async function startAgentProcess(configPath: string, guardPort: number): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, builtEntry(AGENT_ENTRY), '--config', configPath], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...AGENT_ENV },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const guardUrl = `http://127.0.0.1:${guardPort}/`;
-  const status = async () => (await (await fetch(`${guardUrl}api/status`)).json()) as AgentStatus;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gate agent exited with ${child.exitCode}:\n${output}`);
-    const current = await status().catch(() => undefined);
-    if (current?.phase === 'running' && current.bundle.version > 0) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the gate agent did not run within 30 s (last: ${JSON.stringify(current)}):\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  return {
-    child,
-    guardUrl,
-    output: () => output,
-    status,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
 
 describe('Gate agent as a process: crash and restart, guard page in Chromium (real portal)', () => {
