@@ -9,7 +9,7 @@ import { samplePath, type DeclaredRoute } from '../../../../test/support/routes.
 import type { TestSmtpServer } from '../../../../test/support/smtp.js';
 import { hkidCheckDigit } from '../alumni/hkid.js';
 import type { Role } from '../identity/roles.js';
-import { key, lower, startReviewPortal, ZERO_ID, type ReviewPortal } from './review-portal.js';
+import { key, lower, startReviewPortal, ZERO_ID, type ReviewPortal } from '../../../../test/support/review-portal.js';
 
 /**
  * An OWASP-style pass over the portal's inputs: the per-IP limit of every code check, and hostile text in every text

@@ -10,7 +10,7 @@ import { extractCode, type TestSmtpServer } from '../../../../test/support/smtp.
 import { AUDITOR, STAFF_PASSWORD, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
 import { SESSION_COOKIE } from '../identity/identity.constants.js';
 import type { Role } from '../identity/roles.js';
-import { key, lower, setCookie, startReviewPortal, ZERO_ID, type ReviewPortal } from './review-portal.js';
+import { key, lower, setCookie, startReviewPortal, ZERO_ID, type ReviewPortal } from '../../../../test/support/review-portal.js';
 
 /**
  * An OWASP-style pass over the portal, for what the per-area specs do not already cover: another alumnus's ids on
