@@ -125,6 +125,7 @@ try {
       HOME: process.env.HOME,
       PORT: String(port),
       DEMO_GATE: 'off',
+      DEMO_SEED: 'off',
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
       DATABASE_MIGRATE: 'manual',

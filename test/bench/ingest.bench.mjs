@@ -103,6 +103,7 @@ const portalEnv = {
   SMTP_URL: `smtp://127.0.0.1:${mailCatcher.port}`,
   LOG_LEVEL: 'warn',
   DEMO_GATE: 'off',
+  DEMO_SEED: 'off',
 };
 
 const children = new Set();

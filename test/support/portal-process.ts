@@ -32,7 +32,16 @@ export async function startPortalProcess(entry: string, env: NodeJS.ProcessEnv):
   const child = spawn(process.execPath, [builtEntry(entry)], {
     cwd: REPO_ROOT,
     // No simulated gate (npm start's demo) beside test portals: it would share the checkout's .data/gate and port 8080.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', PORT: String(port), DEMO_GATE: 'off', ...env },
+    // No demo people either: they would write the checkout's .data/demo-credentials.json and add rows tests count.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      DEMO_GATE: 'off',
+      DEMO_SEED: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

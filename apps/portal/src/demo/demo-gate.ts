@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -21,15 +21,22 @@ export interface DemoGateOptions {
   readonly dataDir?: string;
   readonly guardPagePort?: number;
   readonly agentEntry?: string;
+  /** A V4L2 camera (`npm start -- --camera`) to read instead of the frames folder. */
+  readonly camera?: string;
 }
 
 export interface DemoGate {
   readonly guardPageUrl: string;
   readonly framesDir: string;
+  /** The camera the gate reads, when it reads one instead of the frames folder. */
+  readonly camera?: string;
   readonly configPath: string;
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
+
+/** What `npm start`'s hook did: a running gate, or why there is none (undefined: turned off or production). */
+export type DemoGateOutcome = { readonly gate: DemoGate } | { readonly error: string } | undefined;
 
 /**
  * `npm start`'s hook: the simulated gate in development (unless DEMO_GATE=off). A failure never stops the portal:
@@ -40,7 +47,7 @@ export async function maybeStartDemoGate(
   config: AppConfig,
   logger: Logger,
   options: DemoGateOptions = {},
-): Promise<DemoGate | undefined> {
+): Promise<DemoGateOutcome> {
   if (!demoGateEnabled(config)) return undefined;
   try {
     const port = process.env['DEMO_GATE_PORT'];
@@ -48,10 +55,10 @@ export async function maybeStartDemoGate(
       throw new Error(`DEMO_GATE_PORT must be a TCP port 1024–65535 for the simulated gate's guard page (got ${JSON.stringify(port)})`);
     }
     const guardPagePort = options.guardPagePort ?? (port ? Number(port) : undefined);
-    return await startDemoGate(app, config, logger, { ...options, ...(guardPagePort === undefined ? {} : { guardPagePort }) });
+    return { gate: await startDemoGate(app, config, logger, { ...options, ...(guardPagePort === undefined ? {} : { guardPagePort }) }) };
   } catch (error) {
     logger.warn({ err: error }, `the simulated gate did not start: ${(error as Error).message}`);
-    return undefined;
+    return { error: (error as Error).message };
   }
 }
 
@@ -63,8 +70,8 @@ export function demoGateEnabled(config: AppConfig, env: NodeJS.ProcessEnv = proc
 /**
  * The simulated gate of `npm start`: enrolls a demo gate with the portal (as the AAO would, through the gates
  * service, once; later starts reuse it), writes its config under `.data/gate/` (frames read from
- * `.data/gate/frames/`, simulated relay and sensor, guard page on 127.0.0.1:8080) and runs the real gate agent as a
- * child process. Stopping the portal stops it.
+ * `.data/gate/frames/`, or a camera through ffmpeg with `--camera`; simulated relay and sensor, guard page on
+ * 127.0.0.1:8080) and runs the real gate agent as a child process. Stopping the portal stops it.
  */
 export async function startDemoGate(
   app: INestApplicationContext,
@@ -80,6 +87,7 @@ export async function startDemoGate(
   if (!existsSync(agentEntry)) {
     throw new Error(`the gate agent is not built (${agentEntry} is missing): run "npm run build", or set DEMO_GATE=off`);
   }
+  if (options.camera !== undefined) await assertCamera(options.camera, framesDir);
   await mkdir(framesDir, { recursive: true, mode: 0o700 });
   // One simulated gate per data directory: a second portal started from the same checkout leaves it alone.
   const releaseLock = await lockDemoGate(dataDir);
@@ -87,7 +95,18 @@ export async function startDemoGate(
   try {
     const enrollmentCode = await demoEnrollmentCode(app, dataDir, logger);
     const portalUrl = `http://127.0.0.1:${config.http.port}`;
-    await writeFile(configPath, demoGateConfig({ portalUrl, dataDir, framesDir, guardPagePort, enrollmentCode }), { mode: 0o600 });
+    await writeFile(
+      configPath,
+      demoGateConfig({
+        portalUrl,
+        dataDir,
+        framesDir,
+        guardPagePort,
+        enrollmentCode,
+        ...(options.camera ? { camera: options.camera } : {}),
+      }),
+      { mode: 0o600 },
+    );
   } catch (error) {
     await releaseLock();
     throw error;
@@ -111,12 +130,15 @@ export async function startDemoGate(
   });
   const guardPageUrl = `http://127.0.0.1:${guardPagePort}/`;
   logger.info(
-    { guardPage: guardPageUrl, frames: framesDir, gateConfig: configPath },
-    `Simulated gate: guard page at ${guardPageUrl}; drop a screenshot of a pass QR code into ${framesDir}`,
+    { guardPage: guardPageUrl, frames: framesDir, camera: options.camera, gateConfig: configPath },
+    options.camera
+      ? `Simulated gate: guard page at ${guardPageUrl}; hold a pass QR code up to the camera ${options.camera}`
+      : `Simulated gate: guard page at ${guardPageUrl}; drop a screenshot of a pass QR code into ${framesDir}`,
   );
   return {
     guardPageUrl,
     framesDir,
+    ...(options.camera ? { camera: options.camera } : {}),
     configPath,
     child,
     async stop() {
@@ -190,12 +212,38 @@ async function readEnrolledGateId(dataDir: string): Promise<string | undefined> 
   }
 }
 
+/** The camera must be there before the agent starts: it says what to do instead of exiting 69 in a restart loop. */
+export async function assertCamera(device: string, framesDir: string): Promise<void> {
+  const instead = `or start without --camera to read QR screenshots from ${framesDir}`;
+  let isDevice: boolean;
+  try {
+    isDevice = (await stat(device)).isCharacterDevice();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new Error(
+        `no camera at ${device}: plug in a USB camera (ls /dev/video* lists the cameras) and start again with --camera=/dev/videoN, ${instead}`,
+        { cause: error },
+      );
+    }
+    throw new Error(
+      `cannot open the camera ${device} (${code ?? (error as Error).message}): check its permissions (group video), ${instead}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!isDevice) throw new Error(`${device} is not a camera (not a character device): pass --camera=/dev/videoN, ${instead}`);
+}
+
 export function demoGateConfig(settings: {
   portalUrl: string;
   dataDir: string;
   framesDir: string;
   guardPagePort: number;
   enrollmentCode: string | undefined;
+  /** A V4L2 camera read through ffmpeg instead of the frames folder. */
+  camera?: string;
 }): string {
   return [
     '# Written by npm start for its simulated gate; rewritten at every start. See firmware-config/gate.example.yaml.',
@@ -207,8 +255,9 @@ export function demoGateConfig(settings: {
     'storage:',
     `  dataDir: ${JSON.stringify(settings.dataDir)}`,
     'input:',
-    '  type: file',
-    `  path: ${JSON.stringify(settings.framesDir)}`,
+    ...(settings.camera
+      ? ['  type: ffmpeg', `  device: ${JSON.stringify(settings.camera)}`, '  width: 640', '  height: 480', '  fps: 15']
+      : ['  type: file', `  path: ${JSON.stringify(settings.framesDir)}`]),
     'relay:',
     '  type: simulated',
     '  pulseMs: 500',
