@@ -14,7 +14,6 @@ import { waitFor } from '../support/wait.js';
 import { activeAlumnus, createStaff, signInStaff } from '../support/web-portal.js';
 import { testPhoto } from '../support/web-media.js';
 import {
-  createGateWithCli,
   dropFrame,
   requestAsPage,
   startGateAgent,
@@ -25,6 +24,7 @@ import {
   type RelayEmulatorProcess,
   type SplitWebPortal,
 } from '../support/whole-system.js';
+import { createGateWithCli } from '../support/security-web.js';
 
 /** Waits for every step (so none is still starting something when afterAll cleans up), then throws the first failure. */
 async function allSettled(steps: ReadonlyArray<Promise<unknown>>): Promise<void> {

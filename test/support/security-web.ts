@@ -27,11 +27,8 @@ export interface EnrolledGate {
   close(): Promise<void>;
 }
 
-/**
- * Creates a gate with the built CLI (`gates:create`, as an operator would), then enrolls it over HTTP with a key made
- * here (POST /api/gate/enroll, as the gate agent does), and opens the event queue the portal gave it.
- */
-export async function enrollGate(web: WebPortal, name: string): Promise<EnrolledGate> {
+/** A gate waiting for enrollment, made with the built CLI as an operator would; returns its one-time code. */
+export async function createGateWithCli(web: WebPortal, name: string): Promise<string> {
   const created = await runToExit('apps/portal/dist/cli.js', { DATABASE_URL: web.portal.database.url, APP_SECRET: web.appSecret }, [
     'gates:create',
     '--name',
@@ -39,6 +36,15 @@ export async function enrollGate(web: WebPortal, name: string): Promise<Enrolled
   ]);
   const code = /Enrollment code: (\S+)/.exec(created.output)?.[1];
   if (created.code !== 0 || !code) throw new Error(`gates:create exited with ${created.code}:\n${created.output}`);
+  return code;
+}
+
+/**
+ * Creates a gate with the built CLI (`gates:create`, as an operator would), then enrolls it over HTTP with a key made
+ * here (POST /api/gate/enroll, as the gate agent does), and opens the event queue the portal gave it.
+ */
+export async function enrollGate(web: WebPortal, name: string): Promise<EnrolledGate> {
+  const code = await createGateWithCli(web, name);
 
   const keys = newGateKeyPair();
   const response = await fetch(web.url('/api/gate/enroll'), {

@@ -4,10 +4,11 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AgentStatus } from '../../apps/gate-agent/src/agent/gate-agent.types.js';
+import { startAgentProcess } from './gate-agent-process.js';
 import { launchBrowser } from './browser.js';
 import { createTestDatabase } from './database.js';
 import { freePort } from './free-port.js';
-import { builtEntry, REPO_ROOT, runToExit } from './portal-process.js';
+import { builtEntry, REPO_ROOT } from './portal-process.js';
 import { createTestRedis } from './redis.js';
 import { startTestSmtpServer } from './smtp.js';
 import type { WebPortal } from './web-portal.js';
@@ -159,18 +160,6 @@ export async function startSplitWebPortal(): Promise<SplitWebPortal> {
   }
 }
 
-/** A gate waiting for enrollment, made with the built CLI as an operator would; returns its one-time code. */
-export async function createGateWithCli(web: WebPortal, name: string): Promise<string> {
-  const created = await runToExit('apps/portal/dist/cli.js', { DATABASE_URL: web.portal.database.url, APP_SECRET: web.appSecret }, [
-    'gates:create',
-    '--name',
-    name,
-  ]);
-  const code = /Enrollment code: (\S+)/.exec(created.output)?.[1];
-  if (created.code !== 0 || !code) throw new Error(`gates:create exited with ${created.code}:\n${created.output}`);
-  return code;
-}
-
 /** One switch of the emulated board, as its --log JSON lines record it. */
 export interface RelaySwitch {
   readonly kind: 'switch';
@@ -263,37 +252,24 @@ export async function startGateAgent(options: GateAgentOptions): Promise<GateAge
       '',
     ].join('\n'),
   );
-  const handle = spawnChild(
-    [
-      '--optimize-for-size',
-      '--max-semi-space-size=1',
-      '--v8-pool-size=1',
-      builtEntry('apps/gate-agent/dist/main.js'),
-      '--config',
-      configPath,
-    ],
-    { MALLOC_ARENA_MAX: '2' },
-  );
-  const guardUrl = `http://127.0.0.1:${options.guardPort}/`;
-  const status = async () => (await (await fetch(`${guardUrl}api/status`)).json()) as AgentStatus;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (handle.child.exitCode !== null) throw new Error(`the gate agent exited with ${handle.child.exitCode}:\n${handle.output()}`);
-    const current = await status().catch(() => undefined);
-    if (current?.phase === 'running' && current.bundle.version > 0) break;
-    if (Date.now() > deadline) {
-      await handle.stop(1000);
-      throw new Error(`the gate agent did not run with a bundle within 30 s (last: ${JSON.stringify(current)}):\n${handle.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  // As systemd runs it (V8 and malloc settings of a gate); resolves once it is enrolled and holds a bundle.
+  const agent = await startAgentProcess(configPath, options.guardPort);
   return {
-    ...handle,
-    guardUrl,
+    child: agent.child,
+    output: agent.output,
+    guardUrl: agent.guardUrl,
     framesDir: options.framesDir,
-    status,
+    status: agent.status,
+    async stop(graceMs = 5000) {
+      const timer = setTimeout(() => void agent.kill(), graceMs);
+      try {
+        return await agent.stop();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     scans() {
-      return handle
+      return agent
         .output()
         .split('\n')
         .flatMap((line) => {
