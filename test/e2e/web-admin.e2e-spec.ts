@@ -132,6 +132,31 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
       .waitFor();
   });
 
+  it('revokes a compromised pass key after asking for a reason; the next key takes over', async () => {
+    const before = await apiGet<KeyRow[]>(web, page, '/api/admin/keys');
+    const active = before.find((key) => key.purpose === 'pass' && key.status === 'active')!.kid;
+    const next = before.find((key) => key.purpose === 'pass' && key.status === 'next')!.kid;
+    const row = page.locator('[data-testid="key"]').filter({ hasText: active });
+    await row.getByRole('button', { name: `Revoke ${active}` }).click();
+    await row.getByText(`Revoke the active key ${active} because it may be stolen?`).waitFor();
+    await row.getByRole('button', { name: 'Yes, revoke it now' }).click();
+    await row.getByText('Please say why the key is revoked').waitFor();
+    await row.getByLabel('Reason (for the key list and the audit log)').fill('private key exposed in a backup');
+    await row.getByRole('button', { name: 'Yes, revoke it now' }).click();
+    await page.getByText(`The pass key ${active} is revoked: gates stop trusting it at their next bundle fetch.`).waitFor();
+    const revokedRow = page.locator('[data-testid="key"][data-status="revoked"]').filter({ hasText: active });
+    await expect(revokedRow.getByTestId('key-revoked').textContent()).resolves.toMatch(/^Revoked .+: private key exposed in a backup$/);
+    const activeRow = page.locator('[data-testid="key"][data-status="active"][data-purpose="pass"]');
+    await expect(activeRow.locator('code').textContent()).resolves.toBe(next);
+    const after = await apiGet<KeyRow[]>(web, page, '/api/admin/keys');
+    expect(after.find((key) => key.kid === active)!.status).toBe('revoked');
+    expect(after.filter((key) => key.purpose === 'pass' && key.status === 'next')).toHaveLength(1);
+    // The bundle key offers no revocation either: the page says why.
+    const bundleRow = page.locator('[data-testid="key"][data-purpose="bundle"][data-status="active"]');
+    await bundleRow.getByText('Cannot be revoked: gates pin it at enrollment.').waitFor();
+    expect(await bundleRow.getByRole('button', { name: /^Revoke / }).count()).toBe(0);
+  });
+
   it('creates a member of staff (who can sign in with the password shown once) and changes their role', async () => {
     await page.goto(web.url('/admin/staff'));
     await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
@@ -236,6 +261,7 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
     await theirs.getByTestId('keys').waitFor();
     expect(await theirs.getByRole('button', { name: 'Rotate keys now' }).count()).toBe(0);
     expect(await theirs.getByRole('button', { name: /^Retire / }).count()).toBe(0);
+    expect(await theirs.getByRole('button', { name: /^Revoke / }).count()).toBe(0);
 
     await theirs.goto(web.url('/admin/staff'));
     await theirs.getByRole('alert').waitFor();

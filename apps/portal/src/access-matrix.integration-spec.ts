@@ -35,6 +35,7 @@ GET    /api/admin/guest-policy                                    aao-admin audi
 PUT    /api/admin/guest-policy                                    aao-admin
 GET    /api/admin/keys                                            aao-admin auditor
 POST   /api/admin/keys/:id/retire                                 aao-admin
+POST   /api/admin/keys/:id/revoke                                 aao-admin
 POST   /api/admin/keys/rotate                                     aao-admin
 GET    /api/admin/privileges                                      aao-admin auditor
 POST   /api/admin/privileges                                      aao-admin

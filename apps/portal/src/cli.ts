@@ -10,7 +10,7 @@ import { resolveDatabase } from './core/database/resolve-database.js';
 import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { createLogger } from './core/logging/logger.js';
 import { maskSecrets } from './core/logging/mask.js';
-import { runKeysList, runKeysRotate } from './keys/keys.command.js';
+import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRotate } from './keys/keys.command.js';
 import { runGatesCreate } from './gates/gates-create.command.js';
 import { resolveAppSecret } from './core/crypto/secrets.js';
 
@@ -96,6 +96,24 @@ program
   .action(async () => {
     const config = await resolveKeyEncryptionKey(loadAppConfig());
     await withDataSource((dataSource) => runKeysList(dataSource, config, { write: (text) => process.stdout.write(text) }));
+  });
+
+program
+  .command('keys:revoke')
+  .description(
+    'revoke a compromised pass-signing key at once: gates stop trusting it at their next bundle fetch (even for the days it signed); an active key hands over to the next key; passes it signed are signed anew when next shown',
+  )
+  .argument('<kid>', 'the key id (16 hex characters) as keys:list shows it')
+  .requiredOption('--reason <text>', 'why, for the key list and the audit log, e.g. "private key exposed in a backup"')
+  .option('--yes', 'do not ask for confirmation')
+  .action(async (kid: string, options: { reason: string; yes?: boolean }) => {
+    const config = await resolveKeyEncryptionKey(loadAppConfig());
+    process.exitCode = await withDataSource((dataSource) =>
+      runKeysRevoke(dataSource, config, kid, options, {
+        write: (text) => process.stdout.write(text),
+        confirm: (question) => confirmOnTerminal(question),
+      }),
+    );
   });
 
 program

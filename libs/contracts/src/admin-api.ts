@@ -9,7 +9,7 @@
  * - `PUT   /admin/gates/:id/policy` `GatePolicy` (aao-admin) → AdminGate (audited; in the next bundle)
  * - `POST  /admin/gates/:id/revoke` `{ reason }` (aao-admin) → AdminGate
  * - `GET   /admin/keys` (aao-admin, auditor) → AdminSigningKey[]; `POST /admin/keys/rotate` `{ force? }`,
- *   `POST /admin/keys/:id/retire` (aao-admin) → KeyRotationResult
+ *   `POST /admin/keys/:id/retire`, `POST /admin/keys/:id/revoke` `{ reason }` (aao-admin) → KeyRotationResult
  * - `GET   /staff` (aao-admin) → StaffMember[]
  * - `POST  /staff` `{ email, name, role }` (aao-admin) → CreatedStaffMember (the first password, shown once)
  * - `PATCH /staff/:id` `StaffChange` (aao-admin) → StaffMember; 409 `staff-self-change` / `staff-last-admin`
@@ -152,8 +152,11 @@ export interface AdminSigningKey {
   readonly createdAt: string;
   readonly activatedAt: string | null;
   readonly retiredAt: string | null;
+  readonly revokedAt: string | null;
+  /** Why it was revoked (revoked keys only). */
+  readonly revocationReason: string | null;
 }
 
 export interface KeyRotationResult {
-  readonly changes: ReadonlyArray<{ readonly action: 'created' | 'activated' | 'retired'; readonly key: AdminSigningKey }>;
+  readonly changes: ReadonlyArray<{ readonly action: 'created' | 'activated' | 'retired' | 'revoked'; readonly key: AdminSigningKey }>;
 }

@@ -15,12 +15,15 @@ import {
 } from '../../../../test/support/gate-fixtures.js';
 import type { GateKeyPair } from '../../../../test/support/gate-client.js';
 import { post, type HttpSession } from '../../../../test/support/http-sessions.js';
+import { decodeQrPng } from '../../../../test/support/qr-screenshot.js';
 import { AAO_ADMIN, SECURITY_GUARD, STAFF_PASSWORD, createStaffAndSignIn } from '../../../../test/support/staff-fixtures.js';
+import { AuditService } from '../../../portal/src/admin/audit.service.js';
 import { StaffService } from '../../../portal/src/admin/staff.service.js';
 import { EcardService } from '../../../portal/src/ecard/ecard.service.js';
 import { GateAdminService } from '../../../portal/src/gates/gate-admin.service.js';
 import { Clock } from '../../../portal/src/identity/clock.js';
 import { KeysService } from '../../../portal/src/keys/keys.service.js';
+import { GUEST_PASS_QR_CID } from '../../../portal/src/mail/mail-templates.js';
 import { openSignedBundle, PinnedBundleKey } from '../bundle/bundle-signature.js';
 import { applyBundle, type BundleState } from '../bundle/bundle-state.js';
 import { isBundleError } from '../bundle/bundle.error.js';
@@ -31,7 +34,7 @@ import { InMemoryUsageStore } from './testing/in-memory-stores.js';
 /**
  * Attacks on the pass, end to end: passes the portal really issued, bundles the portal really signed (fetched over HTTP
  * as a gate does, opened with the pinned bundle key), decided by the gate's own decideScan. Forged, tampered, replayed
- * on another day, signed by a retired key (while it is published and after the bundle drops it), shown at a gate whose
+ * on another day, signed by a retired key (while it is published and after the bundle drops it) or a revoked one, shown at a gate whose
  * policy refuses it or with another gate's bundle, garbage payloads, and the passes of a revoked eCard.
  */
 
@@ -249,6 +252,77 @@ describe('pass attacks against a gate, with what the portal issued (PostgreSQL, 
     const fresh = await keys.activeSigner('pass', today + 1);
     expect(fresh.kid).not.toBe(keyA.kid);
     expect(reason(decide(resign(alicePass.qrText, fresh.signer, today + 1), tomorrows, tomorrow))).toBe('granted');
+  });
+
+  it('a revoked key (security review): a stolen copy signing same-day passes is denied from the next bundle on; holders get codes signed anew', async () => {
+    const keys = system.portal.app.get(KeysService);
+    const audit = system.portal.app.get(AuditService);
+    // The review's probe: A is retired (previous test) but still published for today, the days it signed for, so a
+    // thief holding A signs a same-day pass under a pass id of their own, and a gate on today's bundle admits it.
+    expect((await keys.list()).find((key) => key.kid === keyA.kid)!.status).toBe('retired');
+    const now = new Date();
+    const held = await bundleAt(north, now);
+    const { fields } = decodePass(alicePass.qrText);
+    const stolenToday = encodePass(
+      { ...fields, passId: randomBytes(16).toString('hex') } as Parameters<typeof encodePass>[0],
+      keyA.signer,
+    ).qrText;
+    expect(reason(decide(stolenToday, held, now))).toBe('granted');
+    const oldAlice = alicePass.qrText;
+    const oldGuest = guestPass.qrText;
+
+    // The fix: revoke A. The next bundle (a delta on top of the one held) has a higher version and no longer lists A.
+    const keyId = (await keys.list()).find((key) => key.kid === keyA.kid)!.id;
+    const result = await keys.revoke(keyId, {
+      now: new Date(),
+      reason: 'pass key stolen (security review probe)',
+      actor: { type: 'system', id: 'test' },
+    });
+    expect(result.changes.map((change) => change.action)).toEqual(['revoked']);
+    const after = await bundleAt(north, new Date(), held);
+    expect(after.version).toBeGreaterThan(held.version);
+    expect(after.keys.map((key) => key.kid)).not.toContain(keyA.kid);
+    expect(reason(decide(stolenToday, after, now))).toBe('unknown-key');
+    expect(reason(decide(oldAlice, after, now))).toBe('unknown-key');
+    expect(reason(decide(oldGuest, after, now))).toBe('unknown-key');
+    const handheld = (await post(guard, '/api/security/handheld/check', { qr: oldAlice, location: 'Side door' }).expect(200)).body as {
+      decision: string;
+    };
+    expect(handheld.decision).toBe('denied');
+
+    // The holder loses nothing: today's pass, fetched again, is the same pass signed anew by the active key, and stays so.
+    const again = (await system.alice.agent.get('/api/passes/today').expect(200)).body as { passId: string; qrText: string };
+    expect(again.passId).toBe(alicePass.passId);
+    expect(again.qrText).not.toBe(oldAlice);
+    expect(decodePass(again.qrText).fields).toEqual(fields);
+    expect(reason(decide(again.qrText, after, now))).toBe('granted');
+    expect(((await system.alice.agent.get('/api/passes/today').expect(200)).body as { qrText: string }).qrText).toBe(again.qrText);
+
+    // The guest: the emailed or shared link's page (/g/<token>) signs the pass anew when it is opened, and shows that code.
+    const listed = (await system.alice.agent.get('/api/guest-passes').expect(200)).body as Array<{ id: string; share?: { link: string } }>;
+    const token = new URL(listed.find((pass) => pass.id === guestPass.id)!.share!.link).pathname.split('/').pop()!;
+    const page = (await request(system.portal.app.getHttpServer()).get(`/api/public/guest-passes/${token}`).expect(200)).body as {
+      status: string;
+      qrSvg: string;
+    };
+    const hostView = (await system.alice.agent.get(`/api/guest-passes/${guestPass.id}`).expect(200)).body as {
+      qrText: string;
+      qrSvg: string;
+    };
+    expect(page.status).toBe('valid');
+    expect(hostView.qrText).not.toBe(oldGuest);
+    expect(page.qrSvg).toBe(hostView.qrSvg);
+    expect(reason(decide(hostView.qrText, after, now))).toBe('granted');
+    // Sharing it by email again sends the new code as the inline QR image.
+    const mailsBefore = system.smtp.messages.length;
+    await post(system.alice, `/api/guest-passes/${guestPass.id}/share/email`, { to: 'guest.one@example.com', locale: 'en' }).expect(202);
+    const mail = await system.smtp.waitForMessage('guest.one@example.com', 10_000, { after: mailsBefore });
+    const image = mail.attachments.find((attachment) => attachment.cid === GUEST_PASS_QR_CID)!;
+    expect((await decodeQrPng(image.content)).text).toBe(hostView.qrText);
+    const resigned = (await audit.list({ action: 'pass.resign' })).map((event) => event.targetId).sort();
+    expect(resigned).toEqual([alicePass.passId, guestPass.id].sort());
+    alicePass = again;
+    guestPass = { id: guestPass.id, qrText: hostView.qrText };
   });
 
   it('denies the day pass and the guest passes of a revoked eCard, from the next bundle on', async () => {

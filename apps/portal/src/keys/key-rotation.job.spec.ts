@@ -23,6 +23,8 @@ describe('MaintenanceJob', () => {
           createdAt: new Date(),
           activatedAt: null,
           retiredAt: null,
+          revokedAt: null,
+          revocationReason: null,
         },
       },
     ],

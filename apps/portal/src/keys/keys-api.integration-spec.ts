@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { QueueName } from '@campuspass/contracts';
+import { DataSource } from 'typeorm';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { AuditService } from '../admin/audit.service.js';
@@ -87,6 +88,8 @@ describe('Signing keys admin API and scheduled rotation (PostgreSQL, Redis, real
           'publicKey',
           'purpose',
           'retiredAt',
+          'revocationReason',
+          'revokedAt',
           'status',
         ].sort(),
       );
@@ -131,5 +134,66 @@ describe('Signing keys admin API and scheduled rotation (PostgreSQL, Redis, real
     await admin.agent.post('/api/admin/keys/0b7c2a8e-4d0f-4f3c-9a51-3f2f8e6f1a11/retire').set('X-CSRF-Token', admin.csrf).expect(404);
     const audit = await portal.app.get(AuditService).list({ action: 'keys.retire' });
     expect(audit[0]).toMatchObject({ actorType: 'staff', targetId: next.id });
+  });
+
+  it('revokes a pass key for an AAO admin only, with a reason; refuses the bundle key; the gate bundle version goes up', async () => {
+    const admin = sessions['aao-admin']!;
+    // The test before withdrew the next key: a rotation step makes one again.
+    await portal.app.get(KeysService).rotate({ now: new Date() });
+    const list = async () =>
+      (await admin.agent.get('/api/admin/keys').expect(200)).body as Array<{ id: string; kid: string; purpose: string; status: string }>;
+    const active = (await list()).find((key) => key.purpose === 'pass' && key.status === 'active')!;
+    const next = (await list()).find((key) => key.purpose === 'pass' && key.status === 'next')!;
+    const bundle = (await list()).find((key) => key.purpose === 'bundle')!;
+    const reason = 'private key found on a lost laptop';
+    for (const role of ['auditor', 'security-staff'] as const) {
+      const session = sessions[role]!;
+      await session.agent.post(`/api/admin/keys/${active.id}/revoke`).set('X-CSRF-Token', session.csrf).send({ reason }).expect(403);
+    }
+    await request(server()).post(`/api/admin/keys/${active.id}/revoke`).send({ reason }).expect(401);
+    await admin.agent.post(`/api/admin/keys/${active.id}/revoke`).send({ reason }).expect(403);
+    const noReason = await admin.agent.post(`/api/admin/keys/${active.id}/revoke`).set('X-CSRF-Token', admin.csrf).send({}).expect(400);
+    expect(JSON.stringify(noReason.body)).toMatch(/reason/);
+    await admin.agent.post(`/api/admin/keys/${active.id}/revoke`).set('X-CSRF-Token', admin.csrf).send({ reason: '  ' }).expect(400);
+    const pinned = await admin.agent
+      .post(`/api/admin/keys/${bundle.id}/revoke`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ reason })
+      .expect(409);
+    expect(pinned.body).toMatchObject({ code: 'key-state-conflict', message: expect.stringMatching(/pinned.*Re-enrol/s) });
+    expect((await list()).find((key) => key.id === active.id)!.status).toBe('active');
+
+    const version = async () =>
+      Number(
+        ((await portal.app.get(DataSource).query(`SELECT current_version FROM bundle_state`)) as { current_version: string }[])[0]!
+          .current_version,
+      );
+    const before = await version();
+    const revoked = await admin.agent
+      .post(`/api/admin/keys/${active.id}/revoke`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ reason })
+      .expect(200);
+    expect(revoked.body.changes.map((change: { action: string; key: { id: string } }) => change.action)).toEqual([
+      'revoked',
+      'activated',
+      'created',
+    ]);
+    expect(revoked.body.changes[0].key).toMatchObject({
+      id: active.id,
+      status: 'revoked',
+      revocationReason: reason,
+      revokedAt: expect.any(String),
+    });
+    expect(revoked.body.changes[1].key).toMatchObject({ id: next.id, status: 'active' });
+    expect(await version()).toBeGreaterThan(before);
+    const again = await admin.agent
+      .post(`/api/admin/keys/${active.id}/revoke`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ reason })
+      .expect(409);
+    expect(again.body.message).toMatch(/already revoked/);
+    const [audit] = await portal.app.get(AuditService).list({ action: 'keys.revoke' });
+    expect(audit).toMatchObject({ actorType: 'staff', targetId: active.id, details: expect.objectContaining({ reason }) });
   });
 });

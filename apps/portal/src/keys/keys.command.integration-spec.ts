@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
+import { runToExit } from '../../../../test/support/portal-process.js';
 import { loadAppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../core/database/data-source-options.js';
-import { runKeysList, runKeysRotate } from './keys.command.js';
+import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRotate } from './keys.command.js';
 
 describe('keys:rotate and keys:list (PostgreSQL)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
-  const config = loadAppConfig({ KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
-  const output = async (run: (io: { write(text: string): void }) => Promise<void>) => {
+  const kek = randomBytes(32).toString('base64');
+  const config = loadAppConfig({ KEY_ENCRYPTION_KEY: kek });
+  const output = async (run: (io: { write(text: string): void }) => Promise<unknown>) => {
     let text = '';
     await run({ write: (chunk) => void (text += chunk) });
     return text;
@@ -48,5 +51,90 @@ describe('keys:rotate and keys:list (PostgreSQL)', () => {
     const listed = await output((io) => runKeysList(dataSource, config, io));
     expect(listed.trim().split('\n')).toHaveLength(4);
     expect(listed).not.toMatch(/private|sealed/i);
+  });
+
+  const keyRows = async () =>
+    (await dataSource.query(`SELECT kid, purpose, status, revocation_reason FROM signing_key ORDER BY created_at, id`)) as {
+      kid: string;
+      purpose: string;
+      status: string;
+      revocation_reason: string | null;
+    }[];
+  const cli = (args: string[]) =>
+    runToExit('apps/portal/dist/cli.js', { DATABASE_URL: database.url, KEY_ENCRYPTION_KEY: kek, LOG_LEVEL: 'error' }, args);
+
+  it('keys:revoke (the built CLI) refuses the bundle key, an unknown or malformed kid and a missing reason, changing nothing', async () => {
+    const before = await keyRows();
+    const bundle = before.find((key) => key.purpose === 'bundle')!;
+    const [pinned, unknown, malformed, noReason] = await Promise.all([
+      cli(['keys:revoke', bundle.kid, '--reason', 'testing', '--yes']),
+      cli(['keys:revoke', '00112233aabbccdd', '--reason', 'testing', '--yes']),
+      cli(['keys:revoke', 'not-a-kid', '--reason', 'testing', '--yes']),
+      cli(['keys:revoke', bundle.kid, '--yes']),
+    ]);
+    expect(pinned).toMatchObject({
+      code: 1,
+      output: expect.stringMatching(/bundle-signing key: it is pinned on every enrolled gate.*Re-enrol the gates/s),
+    });
+    expect(unknown).toMatchObject({
+      code: 1,
+      output: expect.stringMatching(/There is no signing key with kid 00112233aabbccdd\. Run "npm run portal -- keys:list"/),
+    });
+    expect(malformed).toMatchObject({ code: 1, output: expect.stringMatching(/"not-a-kid" is not a key id: a kid is 16 hex characters/) });
+    expect(noReason.code).not.toBe(0);
+    expect(noReason.output).toMatch(/--reason/);
+    expect(await keyRows()).toEqual(before);
+  }, 30_000);
+
+  it('keys:revoke asks first: no answer (stdin closed) or "no" changes nothing; --yes revokes the active key and the next key takes over', async () => {
+    const active = (await keyRows()).find((key) => key.purpose === 'pass' && key.status === 'active')!;
+    const closed = await cli(['keys:revoke', active.kid, '--reason', 'key exposed in a log']);
+    expect(closed.code).toBe(1);
+    expect(closed.output).toMatch(/It is the ACTIVE pass key/);
+    expect(closed.output).toMatch(/Not revoked: nothing was changed/);
+    let asked = '';
+    const declined = await output((io) =>
+      runKeysRevoke(
+        dataSource,
+        config,
+        active.kid,
+        { reason: 'key exposed in a log' },
+        { ...io, confirm: async (question) => ((asked = question), false) },
+      ),
+    );
+    expect(asked).toMatch(new RegExp(`Revoke pass key ${active.kid}\\?`));
+    expect(declined).toMatch(/Not revoked/);
+    expect((await keyRows()).find((key) => key.kid === active.kid)!.status).toBe('active');
+
+    const revoked = await cli(['keys:revoke', active.kid.toUpperCase(), '--reason', 'key exposed in a log', '--yes']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.output).toMatch(new RegExp(`^revoked +pass +${active.kid} +revoked`, 'm'));
+    expect(revoked.output).toMatch(/^activated +pass/m);
+    expect(revoked.output).toMatch(/^created +pass +[0-9a-f]{16} +next/m);
+    expect(revoked.output).toMatch(/deploy\/runbooks\/key-rotation\.md/);
+    expect((await keyRows()).find((key) => key.kid === active.kid)).toMatchObject({
+      status: 'revoked',
+      revocation_reason: 'key exposed in a log',
+    });
+    const listed = await output((io) => runKeysList(dataSource, config, io));
+    expect(listed).toMatch(new RegExp(`${active.kid} +revoked .*revoked \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(key exposed in a log\\)`));
+    const again = await cli(['keys:revoke', active.kid, '--reason', 'again', '--yes']);
+    expect(again).toMatchObject({ code: 1, output: expect.stringMatching(/already revoked; nothing was changed/) });
+  }, 30_000);
+
+  it('takes only "y" or "yes" on the terminal as a yes', async () => {
+    const answer = async (typed: string | null) => {
+      const input = new PassThrough();
+      const out = new PassThrough();
+      const answered = confirmOnTerminal('Revoke? ', input, out);
+      if (typed === null) input.end();
+      else input.write(typed);
+      return answered;
+    };
+    expect(await answer('yes\n')).toBe(true);
+    expect(await answer(' Y \n')).toBe(true);
+    expect(await answer('no\n')).toBe(false);
+    expect(await answer('yess\n')).toBe(false);
+    expect(await answer(null)).toBe(false);
   });
 });

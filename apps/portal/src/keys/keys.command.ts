@@ -1,14 +1,20 @@
+import { createInterface } from 'node:readline';
 import { campusDayToIsoDate } from '@campuspass/pass-token';
 import type { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../admin/audit-event.entity.js';
 import { AuditRepository } from '../admin/audit.repository.js';
 import { AuditService } from '../admin/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
-import { KeysService, type KeyView } from './keys.service.js';
+import { KeysService, revocationReason, type KeyView } from './keys.service.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
 
 export interface KeysCommandIo {
   write(text: string): void;
+}
+
+export interface KeysRevokeIo extends KeysCommandIo {
+  /** Asks the operator; true only for an explicit yes. */
+  confirm(question: string): Promise<boolean>;
 }
 
 function keysService(dataSource: DataSource, config: AppConfig): KeysService {
@@ -33,6 +39,7 @@ function describe(key: KeyView): string {
     `created ${time(key.createdAt)}`,
     `activated ${time(key.activatedAt)}`,
     `retired ${time(key.retiredAt)}`,
+    ...(key.revokedAt ? [`revoked ${time(key.revokedAt)} (${key.revocationReason ?? '-'})`] : []),
     key.id,
   ].join('  ');
 }
@@ -69,4 +76,62 @@ export async function runKeysList(dataSource: DataSource, config: AppConfig, io:
   const keys = await keysService(dataSource, config).list();
   if (keys.length === 0) io.write('No signing keys yet: run keys:rotate (or start a worker) to create them.\n');
   for (const key of keys) io.write(`${describe(key)}\n`);
+}
+
+/**
+ * `npm run portal -- keys:revoke <kid> --reason "…" [--yes]`: revokes a compromised pass key at once (see
+ * KeysService.revoke). Shows the key and asks before it acts, unless `--yes`. Refuses the bundle key, an unknown
+ * kid, a revoked key and a missing reason before asking. Returns the exit code: 0 revoked, 1 not revoked.
+ */
+export async function runKeysRevoke(
+  dataSource: DataSource,
+  config: AppConfig,
+  kid: string,
+  options: { reason?: string; yes?: boolean },
+  io: KeysRevokeIo,
+): Promise<number> {
+  const keys = keysService(dataSource, config);
+  const reason = revocationReason(options.reason);
+  const key = await keys.revocableByKid(kid);
+  io.write(`${describe(key)}\n`);
+  const consequence =
+    key.status === 'active'
+      ? 'It is the ACTIVE pass key: the next key takes over signing at once and a new next key is made.'
+      : key.status === 'next'
+        ? 'It is the next pass key: it is withdrawn and a new next key is made.'
+        : 'It is a retired pass key: passes it signed for today or later stop working at gates until their holders show them again.';
+  io.write(
+    `Revoking pass key ${key.kid} (reason: ${reason}). ${consequence} Every gate stops trusting it at its next bundle fetch, even for the days it signed; holders get a code signed anew when they next open their pass.\n`,
+  );
+  if (!options.yes && !(await io.confirm(`Revoke pass key ${key.kid}? Type "yes" to revoke: `))) {
+    io.write('Not revoked: nothing was changed.\n');
+    return 1;
+  }
+  const result = await keys.revoke(key.id, { now: new Date(), reason, actor: { type: 'system', id: 'cli' } });
+  for (const change of result.changes) io.write(`${change.action.padEnd(9)} ${describe(change.key)}\n`);
+  io.write(
+    'Revoked. Gates drop the key at their next bundle fetch (the bundle version was bumped): check the bundle version of every gate on /admin/gates. Follow deploy/runbooks/key-rotation.md, "A pass key is compromised".\n',
+  );
+  return 0;
+}
+
+/** Asks on stdin/stdout; true only for "y" or "yes". End of input (nothing typed, stdin closed) is a no. */
+export function confirmOnTerminal(
+  question: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const prompt = createInterface({ input, output, terminal: false });
+    let answered = false;
+    prompt.once('line', (line) => {
+      answered = true;
+      prompt.close();
+      resolve(/^\s*y(es)?\s*$/i.test(line));
+    });
+    prompt.once('close', () => {
+      if (!answered) resolve(false);
+    });
+    output.write(question);
+  });
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentSubject, Roles, type Subject } from '../identity/roles.js';
-import { mapRotation, mapSigningKey, RotateKeysDto, RotationResponse, SigningKeyResponse } from './dto/keys.dto.js';
+import { mapRotation, mapSigningKey, RevokeKeyDto, RotateKeysDto, RotationResponse, SigningKeyResponse } from './dto/keys.dto.js';
 import { KeysService } from './keys.service.js';
 
 /** Signing keys for AAO admins (and auditors, read-only). No private material ever leaves through here. */
@@ -53,5 +53,31 @@ export class KeysController {
     @Req() request: Request,
   ): Promise<RotationResponse> {
     return mapRotation(await this.keys.retire(id, { now: new Date(), actor: { type: 'staff', id: subject.id, ip: request.ip ?? null } }));
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @Roles('aao-admin')
+  @ApiOperation({
+    summary:
+      'Revoke a compromised pass key: it leaves the gate bundle at once (even for the days it signed); an active key hands over to the next key and a new next key is made. Passes it signed are signed anew with the active key when next shown',
+  })
+  @ApiOkResponse({ type: RotationResponse })
+  @ApiBadRequestResponse({ description: 'No reason, or a reason too long' })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  @ApiConflictResponse({ description: 'Already revoked, or the bundle key (pinned on gates: re-enrol them instead)' })
+  async revoke(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() body: RevokeKeyDto,
+    @CurrentSubject() subject: Subject,
+    @Req() request: Request,
+  ): Promise<RotationResponse> {
+    return mapRotation(
+      await this.keys.revoke(id, {
+        now: new Date(),
+        reason: body.reason,
+        actor: { type: 'staff', id: subject.id, ip: request.ip ?? null },
+      }),
+    );
   }
 }

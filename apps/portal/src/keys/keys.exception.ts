@@ -2,6 +2,8 @@ import { DomainException } from '../core/http/domain.exception.js';
 
 export const KEYS_ERROR_STATUS = {
   'key-not-found': 404,
+  /** A revocation without a usable reason. */
+  'key-revocation-reason-invalid': 400,
   /** The key is not in a state that allows this change (e.g. retiring a retired key). */
   'key-state-conflict': 409,
   /** No active key of a purpose: the first rotation has not run yet. */

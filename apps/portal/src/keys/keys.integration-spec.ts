@@ -277,3 +277,124 @@ describe('Concurrent rotations (PostgreSQL)', () => {
     expect(await counts()).toEqual(['bundle:active=1', 'pass:active=1', 'pass:next=1', 'pass:retired=1']);
   });
 });
+
+describe('Revoking a compromised pass key (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let context: Context;
+  const actor = { type: 'staff', id: '7d1f0c3e-2b8a-4c55-9e0f-1a2b3c4d5e6f', ip: '203.0.113.9' } as const;
+  const REASON = 'private key copied off a backup tape';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = createTestRedis();
+    context = await startKeys(database, redis, randomBytes(32).toString('base64'));
+    await context.keys.rotate({ now: T0 });
+  });
+
+  afterAll(async () => {
+    await context?.app.close();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  const bundleVersion = async () =>
+    Number(
+      ((await context.dataSource.query(`SELECT current_version FROM bundle_state`)) as { current_version: string }[])[0]!.current_version,
+    );
+  const passKey = async (status: string) => (await context.keys.list()).find((key) => key.purpose === 'pass' && key.status === status)!;
+  const publishedKids = async (day: number) => (await context.keys.publishedKeys(day)).map((key) => key.kid);
+
+  it('takes a retired key out of every published list at once, even for the day it signed for, and bumps the bundle version', async () => {
+    // Key A signs today's passes, then a forced rotation retires it: as designed it stays published for today.
+    const a = await context.keys.activeSigner('pass', DAY0);
+    await context.keys.rotate({ now: T0, force: true });
+    expect(await publishedKids(DAY0)).toContain(a.kid);
+    const versionBefore = await bundleVersion();
+
+    const result = await context.keys.revoke(a.keyId, { now: at(0.1), reason: `  ${REASON} `, actor });
+    expect(result.changes.map((change) => `${change.action} ${change.key.kid}`)).toEqual([`revoked ${a.kid}`]);
+    expect(await publishedKids(DAY0)).not.toContain(a.kid);
+    expect(await bundleVersion()).toBeGreaterThan(versionBefore);
+    expect((await context.keys.list()).find((key) => key.kid === a.kid)).toMatchObject({
+      status: 'revoked',
+      revokedAt: at(0.1),
+      revocationReason: REASON,
+    });
+    expect([...(await context.keys.revokedPassKids([a.kid, (await passKey('active')).kid]))]).toEqual([a.kid]);
+    const [audit] = await context.app.get(AuditService).list({ action: 'keys.revoke' });
+    expect(audit).toMatchObject({
+      actorType: 'staff',
+      actorId: actor.id,
+      targetId: a.keyId,
+      outcome: 'success',
+      details: expect.objectContaining({ reason: REASON, kid: a.kid }),
+    });
+  });
+
+  it('hands over from a revoked active key to the next key and makes a new next key, so issuing never stops', async () => {
+    const active = await passKey('active');
+    const next = await passKey('next');
+    const result = await context.keys.revoke(active.id, { now: at(0.2), reason: REASON, actor });
+    expect(result.changes.map((change) => `${change.action} ${change.key.status}`)).toEqual([
+      'revoked revoked',
+      'activated active',
+      'created next',
+    ]);
+    expect(result.changes[1]!.key.kid).toBe(next.kid);
+    const signer = await context.keys.activeSigner('pass', DAY0);
+    expect(signer.kid).toBe(next.kid);
+    const published = await context.keys.publishedKeys(DAY0);
+    expect(published.map((key) => `${key.kid}:${key.status}`)).toEqual([`${next.kid}:active`, `${result.changes[2]!.key.kid}:next`]);
+    // What the new active key signs verifies with exactly what is published.
+    const pass = encodePass(passFields(DAY0), signer.signer);
+    expect(bytesToHex(verifyPass(pass.qrText, new KeySet(published), createNodeVerifier()).key.kid)).toBe(next.kid);
+  });
+
+  it('withdraws a revoked next key and makes another; with no next key at all, makes a new active key', async () => {
+    const next = await passKey('next');
+    const replaced = await context.keys.revoke(next.id, { now: at(0.3), reason: REASON, actor });
+    expect(replaced.changes.map((change) => change.action)).toEqual(['revoked', 'created']);
+    expect(replaced.changes[1]!.key.status).toBe('next');
+
+    await context.keys.retire((await passKey('next')).id, { now: at(0.4), actor });
+    const active = await passKey('active');
+    const result = await context.keys.revoke(active.id, { now: at(0.5), reason: REASON, actor });
+    expect(result.changes.map((change) => `${change.action} ${change.key.status}`)).toEqual([
+      'revoked revoked',
+      'created active',
+      'created next',
+    ]);
+    expect((await context.keys.activeSigner('pass', DAY0)).kid).toBe(result.changes[1]!.key.kid);
+    expect((await context.keys.publishedKeys(DAY0)).map((key) => key.status)).toEqual(['active', 'next']);
+  });
+
+  it('refuses the bundle key, a revoked key, an unknown key and a missing reason, changing nothing', async () => {
+    const before = JSON.stringify(await context.keys.list());
+    const versionBefore = await bundleVersion();
+    const bundle = (await context.keys.list()).find((key) => key.purpose === 'bundle')!;
+    await expect(context.keys.revoke(bundle.id, { now: at(0.6), reason: REASON, actor })).rejects.toMatchObject({
+      code: 'key-state-conflict',
+      message: expect.stringMatching(/bundle-signing key.*pinned.*Re-enrol the gates/s),
+    });
+    const revoked = (await context.keys.list()).find((key) => key.status === 'revoked')!;
+    await expect(context.keys.revoke(revoked.id, { now: at(0.6), reason: REASON, actor })).rejects.toMatchObject({
+      code: 'key-state-conflict',
+      message: expect.stringMatching(/already revoked/),
+    });
+    await expect(
+      context.keys.revoke('0b7c2a8e-4d0f-4f3c-9a51-3f2f8e6f1a11', { now: at(0.6), reason: REASON, actor }),
+    ).rejects.toMatchObject({
+      code: 'key-not-found',
+    });
+    const active = await passKey('active');
+    for (const reason of ['', '   ', 'x'.repeat(501)]) {
+      await expect(context.keys.revoke(active.id, { now: at(0.6), reason, actor })).rejects.toMatchObject({
+        code: 'key-revocation-reason-invalid',
+        message: expect.stringMatching(/Give the reason/),
+      });
+    }
+    expect(JSON.stringify(await context.keys.list())).toBe(before);
+    expect(await bundleVersion()).toBe(versionBefore);
+  });
+});

@@ -33,6 +33,8 @@ export interface KeyView {
   readonly createdAt: Date;
   readonly activatedAt: Date | null;
   readonly retiredAt: Date | null;
+  readonly revokedAt: Date | null;
+  readonly revocationReason: string | null;
 }
 
 /** A pass-signing public key a gate must trust, as it goes into the gate bundle (fits pass-token's PassKey). */
@@ -51,7 +53,7 @@ export interface ActiveSigner {
   readonly signer: PassSigner;
 }
 
-export type KeyChangeAction = 'created' | 'activated' | 'retired';
+export type KeyChangeAction = 'created' | 'activated' | 'retired' | 'revoked';
 
 export interface KeyChangeRecord {
   readonly action: KeyChangeAction;
@@ -70,6 +72,24 @@ export interface RotateOptions {
   readonly actor?: KeyActor;
 }
 
+export interface RevokeOptions {
+  readonly now: Date;
+  /** Why (e.g. "private key copied off a backup"): required, REVOCATION_REASON_MIN to _MAX characters. */
+  readonly reason: string;
+  readonly actor: KeyActor;
+}
+
+export const REVOCATION_REASON_MIN = 3;
+export const REVOCATION_REASON_MAX = 500;
+const KID_PATTERN = /^[0-9a-f]{16}$/;
+
+const AUDIT_ACTIONS: Readonly<Record<KeyChangeAction, string>> = {
+  created: 'keys.create',
+  activated: 'keys.activate',
+  retired: 'keys.retire',
+  revoked: 'keys.revoke',
+};
+
 const SYSTEM: KeyActor = { type: 'system', id: 'key-rotation' };
 
 export function mapKey(key: SigningKeyEntity): KeyView {
@@ -85,6 +105,8 @@ export function mapKey(key: SigningKeyEntity): KeyView {
     createdAt: key.createdAt,
     activatedAt: key.activatedAt,
     retiredAt: key.retiredAt,
+    revokedAt: key.revokedAt,
+    revocationReason: key.revocationReason,
   };
 }
 
@@ -221,6 +243,88 @@ export class KeysService {
     return { changes };
   }
 
+  /**
+   * Revokes a compromised pass key, at once: it leaves every published key list, so the next bundle a gate fetches
+   * (its version bumped by the status change) no longer trusts it, even for the days it signed passes for. An
+   * active key hands over to the next key (or a new active key when there is none) and a new next key is made, so
+   * issuing never stops. Passes it signed are signed anew with the active key when they are next shown
+   * (PassesService). The bundle key cannot be revoked: gates pin it.
+   */
+  async revoke(id: string, options: RevokeOptions): Promise<RotationResult> {
+    const reason = revocationReason(options.reason);
+    const { now } = options;
+    const today = campusDayOf(now);
+    const changes = await this.repository.withRotationLock(async (keys) => {
+      const key = await keys.findById(id);
+      if (!key) throw new KeysException('key-not-found', 'There is no signing key with this id. Reload the key list.');
+      assertRevocable(key);
+      const changes: KeyChangeRecord[] = [
+        { action: 'revoked', key: mapKey(await keys.update(key.id, { status: 'revoked', revokedAt: now, revocationReason: reason })) },
+      ];
+      if (key.status === 'active') {
+        // Issuing must not stop: the next key (published, so synced gates trust it already) takes over at once.
+        const next = await keys.findCurrent('pass', 'next');
+        if (next) {
+          const activated = await keys.update(next.id, {
+            status: 'active',
+            activatedAt: now,
+            notBeforeDay: Math.max(next.notBeforeDay ?? today, today),
+          });
+          changes.push({ action: 'activated', key: mapKey(activated) });
+        } else {
+          changes.push({ action: 'created', key: mapKey(await this.createKey(keys, this.kek(), 'pass', 'active', now, today)) });
+        }
+      }
+      if (key.status !== 'retired' && !(await keys.findCurrent('pass', 'next'))) {
+        changes.push({ action: 'created', key: mapKey(await this.createKey(keys, this.kek(), 'pass', 'next', now, today)) });
+      }
+      return changes;
+    });
+    this.#signers.delete(id);
+    await this.auditChanges(changes, options.actor, { requested: 'revoke', reason });
+    return { changes };
+  }
+
+  /**
+   * The key with this kid, if it can be revoked; else a KeysException saying why (not a kid, no such key, the
+   * bundle key, already revoked). For the CLI, which shows the key and asks before it revokes.
+   */
+  async revocableByKid(kid: string): Promise<KeyView> {
+    const wanted = kid.trim().toLowerCase();
+    if (!KID_PATTERN.test(wanted)) {
+      throw new KeysException(
+        'key-not-found',
+        `"${kid.slice(0, 40)}" is not a key id: a kid is 16 hex characters, as "npm run portal -- keys:list" shows them; nothing was changed.`,
+      );
+    }
+    const matches = (await this.repository.list()).filter((key) => key.kid === wanted);
+    if (matches.length === 0) {
+      throw new KeysException(
+        'key-not-found',
+        `There is no signing key with kid ${wanted}. Run "npm run portal -- keys:list" to see the kids; nothing was changed.`,
+      );
+    }
+    if (matches.length > 1) {
+      throw new KeysException(
+        'key-state-conflict',
+        `More than one key has kid ${wanted}; revoke by id through the admin API (POST /api/admin/keys/<id>/revoke).`,
+      );
+    }
+    const key = matches[0]!;
+    assertRevocable(key);
+    return mapKey(key);
+  }
+
+  /** revoke() by the kid operators see in keys:list and in passes. */
+  async revokeByKid(kid: string, options: RevokeOptions): Promise<RotationResult> {
+    return this.revoke((await this.revocableByKid(kid)).id, options);
+  }
+
+  /** Which of these kids belong to a revoked pass key: what they signed must be signed anew before it is shown. */
+  revokedPassKids(kids: readonly string[]): Promise<Set<string>> {
+    return this.repository.revokedPassKids(kids);
+  }
+
   private promotionDue(active: SigningKeyEntity, next: SigningKeyEntity, now: Date): boolean {
     const published = now.getTime() - next.createdAt.getTime() >= this.config.keys.rotationLeadDays * DAY_MS;
     const signedLongEnough =
@@ -301,7 +405,7 @@ export class KeysService {
       await this.audit.record({
         actorType: actor.type,
         actorId: actor.id ?? null,
-        action: `keys.${change.action === 'created' ? 'create' : change.action === 'activated' ? 'activate' : 'retire'}`,
+        action: AUDIT_ACTIONS[change.action],
         targetType: 'signing-key',
         targetId: change.key.id,
         outcome: 'success',
@@ -310,4 +414,28 @@ export class KeysService {
       });
     }
   }
+}
+
+function assertRevocable(key: SigningKeyEntity): void {
+  if (key.purpose === 'bundle') {
+    throw new KeysException(
+      'key-state-conflict',
+      `Key ${key.kid} is the bundle-signing key: it is pinned on every enrolled gate, so it cannot be revoked (every gate would refuse its bundles). Re-enrol the gates with a new bundle key instead (deploy/runbooks/key-rotation.md); nothing was changed.`,
+    );
+  }
+  if (key.status === 'revoked') {
+    throw new KeysException('key-state-conflict', `Key ${key.kid} is already revoked; nothing was changed.`);
+  }
+}
+
+/** The trimmed reason of a revocation, or a KeysException that says what a reason must be. */
+export function revocationReason(reason: unknown): string {
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (text.length < REVOCATION_REASON_MIN || text.length > REVOCATION_REASON_MAX) {
+    throw new KeysException(
+      'key-revocation-reason-invalid',
+      `Give the reason for revoking the key (${REVOCATION_REASON_MIN} to ${REVOCATION_REASON_MAX} characters, e.g. "private key exposed in a backup"); nothing was changed.`,
+    );
+  }
+  return text;
 }

@@ -56,4 +56,8 @@ export class SigningKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** Why the key was revoked (compromise): required with the revocation, shown to operators. */
+  @Column({ name: 'revocation_reason', type: 'text', nullable: true })
+  revocationReason!: string | null;
 }

@@ -19,7 +19,7 @@ export interface NewSigningKey {
 }
 
 export type KeyChange = Partial<
-  Pick<SigningKeyEntity, 'status' | 'notBeforeDay' | 'notAfterDay' | 'activatedAt' | 'retiredAt' | 'revokedAt'>
+  Pick<SigningKeyEntity, 'status' | 'notBeforeDay' | 'notAfterDay' | 'activatedAt' | 'retiredAt' | 'revokedAt' | 'revocationReason'>
 >;
 
 /** Signing-key rows inside one rotation transaction (which holds the rotation lock). */
@@ -86,6 +86,16 @@ export class SigningKeyRepository {
 
   findByStatus(purpose: KeyPurpose, status: KeyStatus): Promise<SigningKeyEntity | null> {
     return this.dataSource.getRepository(SigningKeyEntity).findOneBy({ purpose, status });
+  }
+
+  /** Which of these kids belong to a revoked pass key: passes they signed must be signed anew before they are shown. */
+  async revokedPassKids(kids: readonly string[]): Promise<Set<string>> {
+    if (kids.length === 0) return new Set();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT kid FROM signing_key WHERE purpose = 'pass' AND status = 'revoked' AND kid = ANY($1::text[])`,
+      [[...new Set(kids)]],
+    )) as { kid: string }[];
+    return new Set(rows.map((row) => row.kid));
   }
 
   /** Pass keys a gate must trust on `today`: next, active, and retired ones whose passes can still be valid. */

@@ -85,6 +85,20 @@ export class PassesRepository {
     return this.dataSource.getRepository(PassEntity).findOne({ where: { id, ecardId, kind: 'guest' } });
   }
 
+  /**
+   * Stores a pass signed anew (its key was revoked): same pass, new kid and QR text, if it still carries `oldKid`.
+   * Returns the row as it now is (another request may have signed it anew first: then that one's).
+   */
+  async replaceSignature(id: string, oldKid: string, kid: string, qrText: string): Promise<{ pass: PassEntity | null; replaced: boolean }> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(PassEntity)
+      .set({ kid, qrText })
+      .where('id = :id AND kid = :oldKid', { id, oldKid })
+      .execute();
+    return { pass: await this.dataSource.getRepository(PassEntity).findOneBy({ id }), replaced: (result.affected ?? 0) > 0 };
+  }
+
   findGuestPassByShareHash(hash: Buffer): Promise<PassEntity | null> {
     return this.dataSource.getRepository(PassEntity).findOne({ where: { shareTokenHash: hash, kind: 'guest' } });
   }

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { campusDayOf, campusDayToIsoDate, encodePass, isoDateToCampusDay, isPassTokenError, type CampusDay } from '@campuspass/pass-token';
+import {
+  campusDayOf,
+  campusDayToIsoDate,
+  decodePass,
+  encodePass,
+  isoDateToCampusDay,
+  isPassTokenError,
+  type CampusDay,
+} from '@campuspass/pass-token';
 import { AuditService } from '../admin/audit.service.js';
 import type { EcardEntity } from '../ecard/ecard.entity.js';
 import { Clock } from '../identity/clock.js';
@@ -70,7 +78,8 @@ export class PassesService {
     const now = this.clock.now();
     const today = campusDayOf(now);
     const ecard = await this.activeEcard(accountId);
-    const stored = (await this.repository.findDayPass(ecard.id, today)) ?? (await this.issueDayPass(ecard, today, now));
+    const found = await this.repository.findDayPass(ecard.id, today);
+    const stored = found ? await this.currentlySigned(found) : await this.issueDayPass(ecard, today, now);
     return {
       passId: stored.id,
       campusDay: stored.campusDay,
@@ -175,12 +184,13 @@ export class PassesService {
     const today = campusDayOf(this.clock.now());
     const ecard = await this.repository.findEcardByAccount(accountId);
     if (!ecard) return [];
-    return (await this.repository.listGuestPasses(ecard.id, today)).map((pass) => this.mapGuestPass(pass, today));
+    const passes = await this.currentlySignedAll(await this.repository.listGuestPasses(ecard.id, today));
+    return passes.map((pass) => this.mapGuestPass(pass, today));
   }
 
   async getGuestPass(accountId: string, id: string): Promise<GuestPassResponse> {
     const today = campusDayOf(this.clock.now());
-    const pass = await this.ownGuestPass(accountId, id);
+    const pass = await this.currentlySigned(await this.ownGuestPass(accountId, id));
     const view = this.mapGuestPass(pass, today);
     return view.status === 'valid' ? { ...view, qrSvg: await renderQrSvg(pass.qrText) } : view;
   }
@@ -207,7 +217,7 @@ export class PassesService {
 
   /** Sends the guest's pass to the guest by email: name, date in words, the QR inline and the link. */
   async shareByEmail(accountId: string, id: string, to: string, locale: MailLocale, ip: string | null): Promise<ShareEmailResponse> {
-    const pass = await this.ownGuestPass(accountId, id);
+    const pass = await this.currentlySigned(await this.ownGuestPass(accountId, id));
     const status = guestState(pass, campusDayOf(this.clock.now()));
     if (status !== 'valid') {
       throw new PassesException('pass-not-active', `This guest pass is ${status}, so it cannot be shared. Create a new one if needed.`);
@@ -251,7 +261,8 @@ export class PassesService {
   async publicGuestPass(token: string, ip: string | null): Promise<PublicGuestPassResponse> {
     await this.rateLimits.consume(PASSES_RATE_LIMITS.guestPagePerIp, `ip:${ip ?? 'unknown'}`, 'guest page requests from your network');
     const hash = this.links.hashOf(token);
-    const pass = hash ? await this.repository.findGuestPassByShareHash(hash) : null;
+    const found = hash ? await this.repository.findGuestPassByShareHash(hash) : null;
+    const pass = found ? await this.currentlySigned(found) : null;
     if (!pass) {
       throw new PassesException(
         'guest-link-not-found',
@@ -323,6 +334,46 @@ export class PassesService {
     });
     if (!stored) throw ecardNotActive('revoked');
     return stored;
+  }
+
+  /**
+   * The pass as it must be shown: if the key that signed it has been revoked (KeysService.revoke), it is signed
+   * anew with the active key (same pass id, fields and day) and stored, so the holder's next look at it (the day
+   * pass, the host's guest list, the guest's /g/ page, a new share email) gives a code the gates trust. The gate
+   * bundle needs no change: it lists passes by id, not by key.
+   */
+  private async currentlySigned(pass: PassEntity): Promise<PassEntity> {
+    return (await this.currentlySignedAll([pass]))[0]!;
+  }
+
+  private async currentlySignedAll(passes: PassEntity[]): Promise<PassEntity[]> {
+    const today = campusDayOf(this.clock.now());
+    const live = passes.filter((pass) => pass.status === 'active' && pass.campusDay >= today);
+    if (live.length === 0) return passes;
+    const revoked = await this.keys.revokedPassKids(live.map((pass) => pass.kid));
+    if (revoked.size === 0) return passes;
+    const result: PassEntity[] = [];
+    for (const pass of passes) result.push(live.includes(pass) && revoked.has(pass.kid) ? await this.signAnew(pass) : pass);
+    return result;
+  }
+
+  private async signAnew(pass: PassEntity): Promise<PassEntity> {
+    const { kid, signer } = await this.keys.activeSigner('pass', pass.campusDay);
+    const { qrText } = encodePass(decodePass(pass.qrText).fields, signer);
+    const { pass: stored, replaced } = await this.repository.replaceSignature(pass.id, pass.kid, kid, qrText);
+    if (replaced) {
+      await this.audit.record({
+        actorType: 'system',
+        actorId: 'key-revocation',
+        action: 'pass.resign',
+        targetType: 'pass',
+        targetId: pass.id,
+        outcome: 'success',
+        ip: null,
+        details: { kind: pass.kind, campusDay: pass.campusDay, revokedKid: pass.kid, kid },
+      });
+    }
+    return stored ?? pass;
   }
 
   private async activeEcard(accountId: string): Promise<EcardEntity> {

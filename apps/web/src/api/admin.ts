@@ -73,6 +73,9 @@ export function adminApi(client: ApiClient) {
     /** `force`: promote the next key now (a new next key is made); without it, only what is due. */
     rotateKeys: (force: boolean) => client.post<KeyRotationResult>('/api/admin/keys/rotate', { force }),
     retireKey: (id: string) => client.post<KeyRotationResult>(`/api/admin/keys/${encodeURIComponent(id)}/retire`),
+    /** Compromise: the key leaves every gate bundle at once; `reason` REVOKE_REASON_MIN to _MAX characters. */
+    revokeKey: (id: string, reason: string) =>
+      client.post<KeyRotationResult>(`/api/admin/keys/${encodeURIComponent(id)}/revoke`, { reason }),
 
     staff: (signal?: AbortSignal) => client.get<StaffMember[]>('/api/staff', { signal }),
     createStaff: (input: { email: string; name: string; role: StaffRoleName }) => client.post<CreatedStaffMember>('/api/staff', input),

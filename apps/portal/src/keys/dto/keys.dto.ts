@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { KEY_PURPOSES, KEY_STATUSES, type KeyPurpose, type KeyStatus } from '../signing-key.entity.js';
-import type { KeyChangeRecord, KeyView, RotationResult } from '../keys.service.js';
+import { REVOCATION_REASON_MAX, REVOCATION_REASON_MIN, type KeyChangeRecord, type KeyView, type RotationResult } from '../keys.service.js';
 
 export class RotateKeysDto {
   @ApiPropertyOptional({
@@ -11,6 +11,19 @@ export class RotateKeysDto {
   @IsOptional()
   @IsBoolean()
   force?: boolean;
+}
+
+export class RevokeKeyDto {
+  @ApiProperty({
+    description: 'Why the key is revoked, for the key list and the audit log (e.g. "private key exposed in a backup")',
+    minLength: REVOCATION_REASON_MIN,
+    maxLength: REVOCATION_REASON_MAX,
+  })
+  @IsString({ message: 'reason is required: say why the key is revoked, e.g. "private key exposed in a backup"' })
+  @Length(REVOCATION_REASON_MIN, REVOCATION_REASON_MAX, {
+    message: `reason must have ${REVOCATION_REASON_MIN} to ${REVOCATION_REASON_MAX} characters, e.g. "private key exposed in a backup"`,
+  })
+  reason!: string;
 }
 
 export class SigningKeyResponse {
@@ -36,10 +49,14 @@ export class SigningKeyResponse {
   activatedAt!: string | null;
   @ApiProperty({ nullable: true, type: String })
   retiredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  revokedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was revoked (revoked keys only)' })
+  revocationReason!: string | null;
 }
 
 export class KeyChangeResponse {
-  @ApiProperty({ enum: ['created', 'activated', 'retired'] })
+  @ApiProperty({ enum: ['created', 'activated', 'retired', 'revoked'] })
   action!: KeyChangeRecord['action'];
   @ApiProperty({ type: SigningKeyResponse })
   key!: SigningKeyResponse;
@@ -63,6 +80,8 @@ export function mapSigningKey(key: KeyView): SigningKeyResponse {
     createdAt: key.createdAt.toISOString(),
     activatedAt: key.activatedAt?.toISOString() ?? null,
     retiredAt: key.retiredAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    revocationReason: key.revocationReason,
   };
 }
 

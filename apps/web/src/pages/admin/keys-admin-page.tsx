@@ -1,6 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { admin as adminApi, type AdminSigningKey, type KeyRotationResult } from '../../api/admin.js';
+import { admin as adminApi, REVOKE_REASON_MAX, REVOKE_REASON_MIN, type AdminSigningKey, type KeyRotationResult } from '../../api/admin.js';
 import { errorText } from '../../forms/error-text.js';
 import { FormAlert } from '../../forms/fields.js';
 import { LoadFailed } from '../../forms/load-failed.js';
@@ -34,6 +34,92 @@ export function retireCheck(key: AdminSigningKey, keys: readonly AdminSigningKey
     : { allowed: false, why: 'noNext' };
 }
 
+type RevokeCheck = { readonly allowed: true } | { readonly allowed: false; readonly why: 'revoked' | 'bundle' };
+
+/** Whether the portal will revoke this key (keys.service.ts revoke): any pass key not yet revoked; never the bundle key. */
+export function revokeCheck(key: AdminSigningKey): RevokeCheck {
+  if (key.purpose === 'bundle') return { allowed: false, why: 'bundle' };
+  return key.status === 'revoked' ? { allowed: false, why: 'revoked' } : { allowed: true };
+}
+
+/** Revoke a compromised pass key: asks first, with the consequence for this key's status and a required reason. */
+function RevokeKey({
+  signingKey,
+  busy,
+  onRevoke,
+}: {
+  readonly signingKey: AdminSigningKey;
+  readonly busy: boolean;
+  /** True when revoked; the form stays open (with the page's error) otherwise. */
+  readonly onRevoke: (reason: string) => Promise<boolean>;
+}) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string>();
+  const prefix = `key-${signingKey.id}-revoke`;
+  if (!asking) {
+    return (
+      <button type="button" className="button button--small button--danger" disabled={busy} onClick={() => setAsking(true)}>
+        {t('admin.keys.revoke.button', { kid: signingKey.kid })}
+      </button>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = reason.trim();
+    if (trimmed.length < REVOKE_REASON_MIN || trimmed.length > REVOKE_REASON_MAX) {
+      setReasonError(t('admin.keys.revoke.reasonInvalid', { min: REVOKE_REASON_MIN, max: REVOKE_REASON_MAX }));
+      return;
+    }
+    setReasonError(undefined);
+    if (await onRevoke(trimmed)) {
+      setAsking(false);
+      setReason('');
+    }
+  };
+  return (
+    <form
+      className="form admin-confirm"
+      aria-label={t('admin.keys.revoke.button', { kid: signingKey.kid })}
+      onSubmit={(event) => void submit(event)}
+      noValidate
+    >
+      <p className="admin-confirm__question">
+        {t(`admin.keys.revoke.question.${signingKey.status === 'revoked' ? 'retired' : signingKey.status}`, { kid: signingKey.kid })}
+      </p>
+      <div className={`field${reasonError ? ' field--invalid' : ''}`}>
+        <label className="field__label" htmlFor={`${prefix}-reason`}>
+          {t('admin.keys.revoke.reason')}
+        </label>
+        <textarea
+          id={`${prefix}-reason`}
+          className="field__input"
+          rows={2}
+          maxLength={REVOKE_REASON_MAX}
+          value={reason}
+          aria-invalid={reasonError ? true : undefined}
+          aria-describedby={reasonError ? `${prefix}-reason-error` : undefined}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        {reasonError && (
+          <p className="field__error" id={`${prefix}-reason-error`}>
+            {reasonError}
+          </p>
+        )}
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--small button--danger" disabled={busy}>
+          {t('admin.keys.revoke.confirm')}
+        </button>
+        <button type="button" className="button button--quiet button--small" disabled={busy} onClick={() => setAsking(false)}>
+          {t('admin.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 const STATUS_ORDER = { next: 0, active: 1, retired: 2, revoked: 3 } as const;
 
 function KeysAdmin() {
@@ -48,7 +134,8 @@ function KeysAdmin() {
   const [done, setDone] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const run = async (action: () => Promise<KeyRotationResult>, message: (result: KeyRotationResult) => string) => {
+  /** True when the action succeeded (its message shown); false when it failed (the error shown). */
+  const run = async (action: () => Promise<KeyRotationResult>, message: (result: KeyRotationResult) => string): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     setDone(undefined);
@@ -56,8 +143,10 @@ function KeysAdmin() {
       const result = await action();
       setDone(message(result));
       await reload();
+      return true;
     } catch (failure) {
       setError(errorText(t, language, failure));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -95,7 +184,7 @@ function KeysAdmin() {
             question={t('admin.keys.rotate.question')}
             confirmLabel={t('admin.keys.rotate.confirm')}
             busy={busy}
-            onConfirm={() => run(() => adminApi.rotateKeys(true), changesText)}
+            onConfirm={async () => void (await run(() => adminApi.rotateKeys(true), changesText))}
           />
         </section>
       )}
@@ -118,6 +207,7 @@ function KeysAdmin() {
             <tbody>
               {sorted.map((key) => {
                 const check = retireCheck(key, keys);
+                const revocable = revokeCheck(key);
                 return (
                   <tr key={key.id} data-testid="key" data-status={key.status} data-purpose={key.purpose}>
                     <th scope="row">
@@ -150,6 +240,17 @@ function KeysAdmin() {
                           <span className="muted">{t('admin.keys.retired', { time: formatDateTime(language, key.retiredAt) })}</span>
                         </>
                       )}
+                      {key.revokedAt && (
+                        <>
+                          <br />
+                          <span className="muted" data-testid="key-revoked">
+                            {t('admin.keys.revokedAt', {
+                              time: formatDateTime(language, key.revokedAt),
+                              reason: key.revocationReason ?? '',
+                            })}
+                          </span>
+                        </>
+                      )}
                     </td>
                     {canAdminister && (
                       <td>
@@ -160,10 +261,19 @@ function KeysAdmin() {
                             confirmLabel={t('admin.keys.retire.confirm')}
                             danger
                             busy={busy}
-                            onConfirm={() => run(() => adminApi.retireKey(key.id), changesText)}
+                            onConfirm={async () => void (await run(() => adminApi.retireKey(key.id), changesText))}
                           />
                         ) : (
                           <span className="muted">{t(`admin.keys.retire.not.${check.why}`)}</span>
+                        )}
+                        {revocable.allowed ? (
+                          <RevokeKey
+                            signingKey={key}
+                            busy={busy}
+                            onRevoke={(reason) => run(() => adminApi.revokeKey(key.id, reason), changesText)}
+                          />
+                        ) : (
+                          revocable.why === 'bundle' && <p className="muted">{t('admin.keys.revoke.not.bundle')}</p>
                         )}
                       </td>
                     )}

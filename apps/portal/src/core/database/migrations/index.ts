@@ -19,6 +19,7 @@ import { Admin1764350000000 } from './1764350000000-admin.js';
 import { Reports1764360000000 } from './1764360000000-reports.js';
 import { AlumniAdmin1764370000000 } from './1764370000000-alumni-admin.js';
 import { SecurityFixes1764380000000 } from './1764380000000-security-fixes.js';
+import { KeyRevocation1764390000000 } from './1764390000000-key-revocation.js';
 /** Migrations in the order they run. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
   AuditLog1764190000000,
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   Reports1764360000000,
   AlumniAdmin1764370000000,
   SecurityFixes1764380000000,
+  KeyRevocation1764390000000,
 ];

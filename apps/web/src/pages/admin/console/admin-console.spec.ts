@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AdminSigningKey } from '../../../api/admin.js';
 import { auditExportUrl, auditQuery, enrollCommand } from '../../../api/admin.js';
-import { retireCheck } from '../keys-admin-page.js';
+import { retireCheck, revokeCheck } from '../keys-admin-page.js';
 import { campusDayDate, formatDate, formatDateTime, isoToLocalInput, localInputToIso } from './format.js';
 import { checkPolicyDraft } from './gate-policy-form.js';
 
@@ -17,6 +17,8 @@ const key = (purpose: 'pass' | 'bundle', status: AdminSigningKey['status']): Adm
   createdAt: '2026-11-27T00:00:00.000Z',
   activatedAt: null,
   retiredAt: null,
+  revokedAt: null,
+  revocationReason: null,
 });
 
 describe('gate policy form', () => {
@@ -67,6 +69,16 @@ describe('retiring keys', () => {
       { allowed: false, why: 'retired' },
     ]);
     expect(retireCheck(key('pass', 'active'), [key('pass', 'active')])).toEqual({ allowed: false, why: 'noNext' });
+  });
+
+  it('offers revocation for every pass key not yet revoked, never for the bundle key (gates pin it)', () => {
+    expect((['next', 'active', 'retired', 'revoked'] as const).map((status) => revokeCheck(key('pass', status)))).toEqual([
+      { allowed: true },
+      { allowed: true },
+      { allowed: true },
+      { allowed: false, why: 'revoked' },
+    ]);
+    expect(revokeCheck(key('bundle', 'active'))).toEqual({ allowed: false, why: 'bundle' });
   });
 });
 
