@@ -252,11 +252,16 @@ try {
 
   // 4. The entry on the security dashboard's live feed, beside the gate's tile once a heartbeat after the scan is in.
   await security.getByText('Granted').first().waitFor({ timeout: 30_000 });
-  const tile = security.getByText('Demo gate (npm start)', { exact: true }).first().locator('xpath=..');
+  const tile = security.locator('[data-testid="gate-tile"]').filter({ hasText: 'Demo gate (npm start)' });
   await waitFor(
     'the gate tile to show the heartbeat after the scan',
     async () => (await tile.textContent()) ?? '',
-    (text) => text !== undefined && !text.includes('Fault') && !text.includes('not trusted') && !text.includes('version 0'),
+    (text) =>
+      text !== undefined &&
+      !text.includes('Fault') &&
+      !text.includes('not trusted') &&
+      !text.includes('version 0') &&
+      /Last scan\W*\d/.test(text),
     45_000,
   ).catch(() => process.stdout.write('  (the gate tile still shows the heartbeat before the scan)\n'));
   await security

@@ -82,6 +82,38 @@ describe('Security dashboard and handheld check, in Chromium against the real po
     await expect(row.textContent()).resolves.toContain(gate.name);
     await expect(row.textContent()).resolves.toContain('Denied');
     await expect(row.textContent()).resolves.toContain('Pass is for another day');
+    // The tile's last scan agrees with the feed at once, not at the next poll of the tiles.
+    expect(tileText).toMatch(/Last scan\W*—/);
+    await waitUntil('the tile shows the last scan', async () => /Last scan\W*\d/.test((await tile.textContent()) ?? ''), 3000);
+
+    // Gate alerts in words: a recovery calm (no red), an alarm as an alarm; never the raw code.
+    // (manual-open-refused raises no alert of the portal's, so the open alerts stay as the next test expects them).
+    const [trusted, refused] = [
+      gateEvent(gate.gateId, ++sequence, {
+        type: 'alert',
+        decision: null,
+        reason: 'clock-trusted',
+        pass: null,
+        occurredAt: new Date().toISOString(),
+      }),
+      gateEvent(gate.gateId, ++sequence, {
+        type: 'alert',
+        decision: null,
+        reason: 'manual-open-refused',
+        operator: 'Gus Guard',
+        pass: null,
+        occurredAt: new Date().toISOString(),
+      }),
+    ];
+    await gate.send([trusted, refused]);
+    const trustedRow = page.locator(`[data-testid="feed-entry"][data-event-id="${trusted.eventId}"]`);
+    const refusedRow = page.locator(`[data-testid="feed-entry"][data-event-id="${refused.eventId}"]`);
+    await refusedRow.waitFor({ timeout: 15_000 });
+    await expect(trustedRow.textContent()).resolves.toMatch(/Gate notice\W*Clock synced and trusted/);
+    await expect(trustedRow.getAttribute('class')).resolves.not.toMatch(/sec-entry--alert/);
+    await expect(trustedRow.locator('.sec-state--ok').count()).resolves.toBe(1);
+    await expect(refusedRow.textContent()).resolves.toMatch(/Gate alert\W*Manual open refused: wrong guard PIN\W*By Gus Guard/);
+    await expect(refusedRow.locator('.sec-state--bad').count()).resolves.toBe(1);
     await screenshot(page, 'security-dashboard');
 
     // The search finds it by pass id (typed in capitals, as people copy it) and by gate and decision.

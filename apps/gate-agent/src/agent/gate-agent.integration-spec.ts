@@ -106,7 +106,15 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
   });
 
   it('starts with the relay forced off, enrolls, pulls the bundle and trusts the signed portal time', async () => {
+    // The first heartbeat goes out as the phase turns to running, before the folder input has opened: still no fault.
+    const inputAtRunning: string[] = [];
+    agent.events.on('phase', (phase) => {
+      if (phase === 'running') inputAtRunning.push(agent.heartbeatHealth().input);
+    });
     await agent.start();
+    const startedAt = Date.now();
+    expect(inputAtRunning).toEqual(['ok']);
+    expect(agent.heartbeatHealth()).toMatchObject({ input: 'ok', relay: 'ok', passageSensor: 'ok', fireInput: 'absent' });
     expect(relay().switches[0]).toMatchObject({ on: false });
     expect(agent.status()).toMatchObject({ phase: 'running', relay: { state: 'off', ok: true }, fireInput: 'absent' });
     const status = await waitFor(
@@ -115,6 +123,20 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
       (value) => value.bundle.version > 0 && value.clock.trusted,
     );
     expect(status).toMatchObject({ gate: { name: 'Integration gate' }, clock: { source: 'portal' }, bundle: { stale: false } });
+    // The portal hears of the bundle and the trusted clock at once (a heartbeat on the change), not a 10 s interval
+    // later: the dashboard's tile must not keep the start-up state (version 0, clock not trusted).
+    const [heartbeat] = await waitFor(
+      'the heartbeat with the bundle and the trusted clock',
+      () =>
+        query<Array<{ bundle_version: string; clock_trusted: boolean; input: string }>>(
+          'SELECT bundle_version, clock_trusted, input FROM gate_status WHERE gate_id = $1',
+          [agent.gateId!],
+        ),
+      (rows) => Number(rows[0]?.bundle_version) === status.bundle.version && rows[0]?.clock_trusted === true,
+      8000,
+    );
+    expect(heartbeat).toMatchObject({ input: 'ok' });
+    expect(Date.now() - startedAt).toBeLessThan(8000);
     // The clock's alert became an `alert` event, synced like every other.
     await waitFor(
       'the clock-trusted alert in gate_event',

@@ -487,7 +487,9 @@ export class GateAgent {
     const frames = this.#scanStream?.decodeStats?.framesReceived ?? 0;
     // A problem stands until the input delivers again.
     if (problem && frames <= problem.framesReceived) return { ok: false, detail: problem.detail };
-    if (!this.#scanStream) return { ok: this.#phase !== 'running', detail: 'not started' };
+    // Not started yet: the agent is starting (the input opens right after the first heartbeat), not a fault; a
+    // failed start stops the agent.
+    if (!this.#scanStream) return { ok: true, detail: 'not started' };
     return { ok: true, detail: this.#scanStream.decodeStats ? `${frames} frames` : 'listening' };
   }
 

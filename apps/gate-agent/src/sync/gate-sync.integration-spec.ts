@@ -297,7 +297,7 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
     expect(holder.current()!.policy.reEntryWindowSeconds).toBe(120);
   });
 
-  it('sends heartbeats that make the clock trusted with the verified portal time, and refuses a portal time under another key', async () => {
+  it('sends heartbeats that make the clock trusted with the verified portal time, refuses a portal time under another key, and sends at once on a change', async () => {
     const { dataDir, enrolled } = await enrolledGate('North 4');
     const store = openStore(dataDir);
     const clock = untrustedClock(store);
@@ -343,6 +343,44 @@ describe('Gate sync against the real portal (PostgreSQL, Redis, HTTP, ingest wor
     });
     await expect(wrongKey.sendOnce()).rejects.toMatchObject({ code: SyncErrorCode.BadPortalTimeSignature });
     expect(otherClock.status().trusted).toBe(false);
+
+    // Started, the sender sends at once when the clock, the bundle or a device changed, not for counters (the same
+    // gate: a client of its own would reuse a timestamp; a fresh, untrusted clock).
+    const freshClock = untrustedClock(openStore(await newDataDir()));
+    const gateId = signer.gateId;
+    let current = health({ input: 'fault', outboxPending: 7, outboxFill: 0.01 });
+    const started = new HeartbeatSender({
+      client,
+      signer,
+      pinnedKey,
+      clock: freshClock,
+      // As the agent reports it: the clock's trust as it is when the heartbeat is built.
+      health: () => ({ ...current, clockTrusted: freshClock.reading().trusted }),
+      intervalSeconds: 120,
+      changeCheckMs: 200,
+      backoff: BACKOFF,
+    });
+    type Row = { received_at: Date; bundle_version: string; clock_trusted: boolean; input: string; outbox_pending: number };
+    const row = async () =>
+      (
+        await query<Row[]>('SELECT received_at, bundle_version, clock_trusted, input, outbox_pending FROM gate_status WHERE gate_id = $1', [
+          gateId,
+        ])
+      )[0];
+    try {
+      started.start();
+      // The first heartbeat is sent before its own answer made the clock trusted; the next follows at once.
+      await waitFor('the heartbeat with the trusted clock', row, (value) => value?.clock_trusted === true, 5000);
+      current = { ...current, bundleVersion: 7, input: 'ok' };
+      const changed = await waitFor('the heartbeat with the new bundle', row, (value) => Number(value?.bundle_version) === 7, 5000);
+      expect(changed).toMatchObject({ input: 'ok', clock_trusted: true });
+      // Counters alone wait for the interval.
+      current = { ...current, outboxPending: 3, outboxFill: 0.001 };
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await row()).toMatchObject({ outbox_pending: 7, received_at: changed!.received_at });
+    } finally {
+      await started.stop();
+    }
   });
 
   it('drains 300 outbox events into gate_event exactly once, though stopped mid-batch and re-sending a batch after a crash', async () => {

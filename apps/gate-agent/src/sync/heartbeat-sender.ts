@@ -21,6 +21,13 @@ export interface HeartbeatSenderOptions {
   /** Called when the portal reports a bundle version newer than the one held (BundlePuller.pullSoon). */
   readonly onNewerBundle?: (portalVersion: number) => void;
   readonly intervalSeconds: number;
+  /**
+   * How often the health is compared with the last one sent (default 1000 ms; 0: never): when the bundle version,
+   * the clock's trust or a device's health changed, the next heartbeat goes out at once instead of after the
+   * interval, so the dashboard does not show the gate's start-up state (no bundle yet, clock not yet trusted)
+   * for a whole interval after it changed.
+   */
+  readonly changeCheckMs?: number;
   readonly backoff: BackoffSettings;
   readonly random?: () => number;
   readonly log?: SyncLog;
@@ -43,6 +50,9 @@ export class HeartbeatSender {
   readonly #log: SyncLog;
   #lastSuccessAt: Date | undefined;
   #revoked = false;
+  #sentState: string | undefined;
+  #sending = false;
+  #changeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HeartbeatSenderOptions) {
     this.#log = options.log ?? silentSyncLog;
@@ -54,11 +64,24 @@ export class HeartbeatSender {
   }
 
   start(): void {
-    if (!this.#revoked) this.#loop.start(0);
+    if (this.#revoked) return;
+    this.#loop.start(0);
+    const everyMs = this.options.changeCheckMs ?? 1000;
+    if (everyMs > 0 && this.#changeTimer === undefined) {
+      this.#changeTimer = setInterval(() => this.#sendIfChanged(), everyMs);
+      this.#changeTimer.unref();
+    }
   }
 
   stop(): Promise<void> {
+    clearInterval(this.#changeTimer);
+    this.#changeTimer = undefined;
     return this.#loop.stop();
+  }
+
+  /** Sends a heartbeat now (unless one is under way or the sender is backing off after a failure). */
+  sendSoon(): void {
+    if (!this.#revoked) this.#loop.wake();
   }
 
   get lastSuccessAt(): Date | undefined {
@@ -73,7 +96,14 @@ export class HeartbeatSender {
   async sendOnce(): Promise<HeartbeatOutcome> {
     const { client, signer, pinnedKey, clock } = this.options;
     const health = this.options.health();
-    const answer = await client.heartbeat(signer, health);
+    this.#sending = true;
+    let answer: Awaited<ReturnType<PortalClient['heartbeat']>>;
+    try {
+      answer = await client.heartbeat(signer, health);
+    } finally {
+      this.#sending = false;
+    }
+    this.#sentState = stateOf(health); // the portal stored it
     if (!pinnedKey.verify(portalTimeSigningInput(signer.gateId, answer.portalTime, answer.requestTimestamp), answer.signature)) {
       throw new SyncError(
         SyncErrorCode.BadPortalTimeSignature,
@@ -86,6 +116,19 @@ export class HeartbeatSender {
     if (newerBundle) this.options.onNewerBundle?.(answer.bundleVersion);
     this.#lastSuccessAt = new Date();
     return { portalTime, clockTrusted, portalBundleVersion: answer.bundleVersion, newerBundle };
+  }
+
+  #sendIfChanged(): void {
+    // Compared with what the portal last stored, once no heartbeat is under way (it may carry the change already).
+    if (this.#sentState === undefined || this.#sending || this.#revoked) return;
+    let health: HeartbeatHealth;
+    try {
+      health = this.options.health();
+    } catch (error) {
+      this.#log.warn(errorDetails(error), 'gate health could not be read');
+      return;
+    }
+    if (stateOf(health) !== this.#sentState) this.#loop.wake();
   }
 
   async #tick(): Promise<NextRun> {
@@ -108,4 +151,17 @@ export class HeartbeatSender {
       return { delayMs, wakeable: false };
     }
   }
+}
+
+/** What a change of sends a heartbeat at once: the facts the dashboard shows as states, not the counters. */
+function stateOf(health: HeartbeatHealth): string {
+  return JSON.stringify([
+    health.agentVersion,
+    health.bundleVersion,
+    health.clockTrusted,
+    health.relay,
+    health.passageSensor,
+    health.input,
+    health.fireInput,
+  ]);
 }

@@ -200,10 +200,20 @@ describe('Security API: live feed, gate tiles, alerts, entry search, handheld ch
         fireInput: 'normal',
         uptimeSeconds: 100,
       } as const;
+      // The start-up heartbeat (sent before the gate had a bundle, a trusted clock or its input open) is replaced by
+      // the next one: the tile shows the latest, never a mix.
+      const startUp = { ...heartbeat, bundleVersion: 0, clockTrusted: false, clockOffsetMs: null, input: 'fault' } as const;
+      await gates.saveHeartbeat(fresh.id, startUp, new Date(Date.now() - 2000));
       await gates.saveHeartbeat(fresh.id, heartbeat, new Date());
       await gates.saveHeartbeat(stale.id, heartbeat, new Date(Date.now() - 5 * 60_000));
       const scan = event(fresh.id, { pass: alicePassField() });
-      await deliver(fresh, [scan]);
+      // The last scan is the latest scan event: not the passage or the clock alert the gate recorded after it.
+      const after = new Date(Date.parse(scan.occurredAt) + 1500).toISOString();
+      await deliver(fresh, [
+        scan,
+        event(fresh.id, { type: 'passage', decision: null, passage: 'passed', scanEventId: scan.eventId, occurredAt: after }),
+        event(fresh.id, { type: 'alert', decision: null, reason: 'clock-trusted', pass: null, occurredAt: after }),
+      ]);
 
       const tiles = (await guard.agent.get('/api/security/gates').expect(200)).body.gates as Array<Record<string, unknown>>;
       expect(tiles.find((tile) => tile.gateId === fresh.id)).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LiveEntry, SecurityAlert } from '@campuspass/contracts';
-import { FEED_CAP, FrameBatcher, mergeEntries, mergeOpenAlerts } from './feed.js';
+import type { GateTile, LiveEntry, SecurityAlert } from '@campuspass/contracts';
+import { FEED_CAP, FrameBatcher, mergeEntries, mergeOpenAlerts, withFeedScans } from './feed.js';
 
 const GATE = '11111111-1111-4111-8111-111111111111';
 const OTHER_GATE = '22222222-2222-4222-8222-222222222222';
@@ -76,6 +76,50 @@ function alert(id: string, overrides: Partial<SecurityAlert> = {}): SecurityAler
     ...overrides,
   };
 }
+
+describe('gate tiles beside the live feed', () => {
+  function tile(gateId: string, lastEntryAt: string | null): GateTile {
+    return {
+      gateId,
+      name: gateId === GATE ? 'North 1' : 'North 2',
+      zone: null,
+      status: 'active',
+      online: true,
+      lastHeartbeatAt: at(0),
+      agentVersion: '0.1.0',
+      bundleVersion: 3,
+      clockTrusted: true,
+      clockOffsetMs: 0,
+      outboxPending: 0,
+      outboxFill: 0,
+      relay: 'ok',
+      passageSensor: 'ok',
+      input: 'ok',
+      fireInput: 'absent',
+      lastEntryAt,
+    };
+  }
+
+  it('shows a scan the feed has as the gate’s last scan before the next poll, per gate, scans only', () => {
+    const gates = [tile(GATE, null), tile(OTHER_GATE, at(30))];
+    const entries = [
+      entry(3, at(20), { type: 'alert', decision: null, reason: 'clock-trusted' }),
+      entry(2, at(12)),
+      entry(1, at(10), { decision: 'denied', reason: 'wrong-day' }),
+      entry(4, at(25), { gateId: OTHER_GATE }),
+    ];
+    const merged = withFeedScans(gates, entries)!;
+    expect(merged.map((gate) => gate.lastEntryAt)).toEqual([at(12), at(30)]);
+    expect(merged[1]).toBe(gates[1]);
+  });
+
+  it('keeps the tiles as they are when the feed has nothing newer, and before the tiles load', () => {
+    const gates = [tile(GATE, at(40))];
+    expect(withFeedScans(gates, [entry(1, at(10))])).toBe(gates);
+    expect(withFeedScans(gates, [])).toBe(gates);
+    expect(withFeedScans(undefined, [entry(1, at(10))])).toBeUndefined();
+  });
+});
 
 describe('open alerts', () => {
   it('adds, updates by id, and drops acknowledged alerts; most severe first, then most recent', () => {

@@ -1,4 +1,4 @@
-import type { LiveEntry, SecurityAlert } from '@campuspass/contracts';
+import type { GateTile, LiveEntry, SecurityAlert } from '@campuspass/contracts';
 
 /** How many entries the live feed keeps: enough for a control-room screen, cheap to render many times a second. */
 export const FEED_CAP = 150;
@@ -20,6 +20,28 @@ export function mergeEntries(current: readonly LiveEntry[], incoming: readonly L
   for (const entry of current) byId.set(entry.eventId, entry);
   for (const entry of incoming) byId.set(entry.eventId, entry);
   return [...byId.values()].sort(compareEntries).slice(0, cap);
+}
+
+/**
+ * The tiles with each gate's last scan brought up to the live feed: the tiles are polled every few seconds, the feed is
+ * live, and a tile must not say "no scan" under a feed that shows one. Same array when nothing is newer.
+ */
+export function withFeedScans(gates: readonly GateTile[] | undefined, entries: readonly LiveEntry[]): readonly GateTile[] | undefined {
+  if (!gates) return gates;
+  const latest = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.type !== 'scan') continue;
+    const seen = latest.get(entry.gateId);
+    if (seen === undefined || Date.parse(entry.occurredAt) > Date.parse(seen)) latest.set(entry.gateId, entry.occurredAt);
+  }
+  let changed = false;
+  const merged = gates.map((gate) => {
+    const fromFeed = latest.get(gate.gateId);
+    if (fromFeed === undefined || (gate.lastEntryAt !== null && Date.parse(gate.lastEntryAt) >= Date.parse(fromFeed))) return gate;
+    changed = true;
+    return { ...gate, lastEntryAt: fromFeed };
+  });
+  return changed ? merged : gates;
 }
 
 const SEVERITY_RANK: Record<SecurityAlert['severity'], number> = { critical: 0, warning: 1, info: 2 };

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { SECURITY_FEED_PATH, type LiveEntry, type SecurityAlert } from '../../api/security.js';
 import { FEED_CAP, FrameBatcher, mergeEntries } from './feed.js';
 import { EntryWhat, FlagBadges, HolderView, StateLabel, useTimeFormat } from './security-parts.js';
+import { gateAlertTone } from './wording.js';
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -128,7 +129,15 @@ export function LiveFeed({
 export const FeedRow = memo(function FeedRow({ entry }: { readonly entry: LiveEntry }) {
   const { t } = useTranslation();
   const { time } = useTimeFormat();
-  const tone = entry.type === 'scan' ? (entry.decision === 'granted' ? 'granted' : 'denied') : entry.type;
+  // A gate's recovery (clock trusted again …) is no alarm: no red edge.
+  const tone =
+    entry.type === 'scan'
+      ? entry.decision === 'granted'
+        ? 'granted'
+        : 'denied'
+      : entry.type === 'alert' && gateAlertTone(entry.reason) === 'ok'
+        ? 'notice'
+        : entry.type;
   return (
     <li className={`sec-entry sec-entry--${tone}`} data-testid="feed-entry" data-event-id={entry.eventId}>
       <time className="sec-entry__time" dateTime={entry.occurredAt}>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { security, type SecurityAlert } from '../../api/security.js';
 import { PageHeading } from '../../layout/app-shell.js';
@@ -6,7 +6,7 @@ import { RequireSession } from '../../layout/require-session.js';
 import { useDocumentTitle } from '../../layout/use-document-title.js';
 import { AlertsPanel } from './alerts-panel.js';
 import { EntrySearch } from './entry-search.js';
-import { mergeOpenAlerts } from './feed.js';
+import { mergeOpenAlerts, withFeedScans } from './feed.js';
 import { GateTiles } from './gate-tiles.js';
 import { IngestPanel } from './ingest-panel.js';
 import { LiveFeed, useLiveFeed } from './live-feed.js';
@@ -14,6 +14,8 @@ import { usePolling } from './security-parts.js';
 
 /** Gate tiles and sync health are refreshed this often; entries and alerts arrive live. */
 const REFRESH_MS = 10_000;
+/** A new entry from a gate refreshes the tiles this soon after (once per burst): its heartbeat may have news too. */
+const ENTRY_REFRESH_MS = 1500;
 
 /** Security staff: the control-room view of every gate, the live feed, open alerts, sync health and the entry search. */
 export function SecurityDashboardPage() {
@@ -46,6 +48,20 @@ function Dashboard() {
     [setAlerts],
   );
   const feed = useLiveFeed(onAlertChanges);
+  // The tiles agree with the live feed: a scan in the feed is the tile's last scan at once, and the tiles are fetched
+  // again shortly after new entries (the gate sends a heartbeat as soon as its state changes).
+  const gateTiles = useMemo(() => withFeedScans(gates.data, feed.entries), [gates.data, feed.entries]);
+  const refreshGates = gates.refresh;
+  const newestEntry = feed.entries[0]?.eventId;
+  const seenEntry = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (newestEntry === undefined || newestEntry === seenEntry.current) return;
+    const first = seenEntry.current === undefined;
+    seenEntry.current = newestEntry;
+    if (first) return; // the entries of the last few minutes a fresh page gets, fetched with the tiles already
+    const timer = window.setTimeout(() => void refreshGates(), ENTRY_REFRESH_MS);
+    return () => window.clearTimeout(timer);
+  }, [newestEntry, refreshGates]);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), REFRESH_MS);
@@ -67,7 +83,7 @@ function Dashboard() {
           error={alerts.data ? undefined : alerts.error?.text}
           onAcknowledged={(alert) => onAlertChanges([alert])}
         />
-        <GateTiles gates={gates.data} now={now} updatedAt={gates.updatedAt} error={gates.data ? undefined : gates.error?.text} />
+        <GateTiles gates={gateTiles} now={now} updatedAt={gates.updatedAt} error={gates.data ? undefined : gates.error?.text} />
         <LiveFeed entries={feed.entries} status={feed.status} onReconnect={feed.reconnect} />
         <IngestPanel status={ingest.data} unavailable={ingest.error !== undefined} />
         <EntrySearch gates={gates.data} />

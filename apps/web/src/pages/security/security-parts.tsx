@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { EntryHolder, LiveEntry } from '../../api/security.js';
 import { CAMPUS_TIME_ZONE } from '../../api/security.js';
 import { isApiError } from '../../api/client.js';
 import { errorText } from '../../forms/error-text.js';
-import { healthTone, isEntryFlag, isReasonCode, type Tone } from './wording.js';
+import { gateAlertTone, healthTone, isEntryFlag, isGateAlertCode, isReasonCode, type Tone } from './wording.js';
 
 /** A glyph per tone, beside the words: state is never told by colour alone. */
 export const TONE_ICON: Record<Tone, string> = { ok: '✓', warn: '⚠', bad: '✕', none: '–' };
@@ -71,15 +72,29 @@ export function EntryWhat({ entry }: { readonly entry: LiveEntry }) {
       </span>
     );
   }
+  if (entry.type === 'alert') {
+    const tone = gateAlertTone(entry.reason);
+    return (
+      <span className="sec-what">
+        <StateLabel tone={tone}>{t(tone === 'ok' ? 'security.feed.types.notice' : 'security.feed.types.alert')}</StateLabel>
+        {entry.reason && <span className="sec-what__reason">{gateAlertText(t, entry.reason)}</span>}
+        {entry.operator && <span className="sec-what__reason">{t('security.feed.byOperator', { operator: entry.operator })}</span>}
+      </span>
+    );
+  }
   const tone: Tone = entry.type === 'passage' && entry.passage === 'passed' ? 'ok' : entry.type === 'passage' ? 'warn' : 'bad';
   return (
     <span className="sec-what">
       <StateLabel tone={tone}>{t(`security.feed.types.${entry.type}`)}</StateLabel>
       {entry.passage && <span className="sec-what__reason">{t(`security.feed.passage.${entry.passage}`)}</span>}
-      {entry.type === 'alert' && entry.reason && <span className="sec-what__reason">{entry.reason}</span>}
       {entry.operator && <span className="sec-what__reason">{t('security.feed.openedBy', { operator: entry.operator })}</span>}
     </span>
   );
+}
+
+/** A gate alert's reason code in words; an unknown one (a newer gate) as "gate alert (code)". */
+export function gateAlertText(t: TFunction, code: string): string {
+  return isGateAlertCode(code) ? t(`security.feed.gateAlerts.${code}`) : t('security.feed.gateAlerts.other', { code });
 }
 
 /** The holder's name (and host, for a guest) with the eCard photo when the portal gives one. */

@@ -3,7 +3,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { ALERT_KINDS, ENTRY_FLAGS } from '@campuspass/contracts';
-import { ageOf, durationText, healthTone, isReasonCode, offsetText, percent, REASON_CODES } from './wording.js';
+import {
+  ageOf,
+  durationText,
+  GATE_ALERT_CODES,
+  gateAlertTone,
+  healthTone,
+  isGateAlertCode,
+  isReasonCode,
+  offsetText,
+  percent,
+  REASON_CODES,
+} from './wording.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const messages = (language: string) =>
@@ -20,6 +31,31 @@ describe('reason, flag and alert wording', () => {
     for (const code of REASON_CODES) expect(typeof security['reasons']?.[code]).toBe('string');
     for (const flag of ENTRY_FLAGS) expect(typeof security['flags']?.[flag]).toBe('string');
     for (const kind of ALERT_KINDS) expect(typeof alerts.kinds[kind]).toBe('string');
+    const feed = security['feed'] as { gateAlerts: Record<string, string>; types: Record<string, string> };
+    for (const code of [...GATE_ALERT_CODES, 'other']) expect(typeof feed.gateAlerts[code]).toBe('string');
+    expect(feed.gateAlerts['other']).toContain('{{code}}');
+    expect(typeof feed.types['notice']).toBe('string');
+  });
+
+  it('words every alert code the gate agent records', () => {
+    const agentSource = (file: string) => readFileSync(path.join(here, '../../../../gate-agent/src', file), 'utf8');
+    // The clock's alerts become `alert` events with their type as the reason; the agent's own name theirs.
+    const clockCodes = [...agentSource('clock/trusted-clock.ts').matchAll(/readonly type: '([a-z-]+)'/g)].map((match) => match[1]);
+    const agentCodes = [...agentSource('agent/gate-agent.ts').matchAll(/type: 'alert',\s*reason: '([a-z-]+)'/g)].map((match) => match[1]);
+    expect(clockCodes).toEqual(expect.arrayContaining(['clock-trusted', 'clock-skew', 'clock-backwards']));
+    expect(agentCodes).toEqual(expect.arrayContaining(['outbox-filling', 'manual-open-refused']));
+    for (const code of [...clockCodes, ...agentCodes]) expect([code, isGateAlertCode(code)]).toEqual([code, true]);
+    expect(isGateAlertCode('made-up')).toBe(false);
+  });
+
+  it('shows a gate’s recovery calm and its alarms as alarms', () => {
+    expect(gateAlertTone('clock-trusted')).toBe('ok');
+    expect(gateAlertTone('clock-skew')).toBe('warn');
+    expect(gateAlertTone('outbox-filling')).toBe('warn');
+    expect(gateAlertTone('clock-backwards')).toBe('bad');
+    expect(gateAlertTone('manual-open-refused')).toBe('bad');
+    expect(gateAlertTone('newer-gate-code')).toBe('bad');
+    expect(gateAlertTone(null)).toBe('bad');
   });
 
   it('knows the gates’ reasons and the handheld check’s own, not anything else', () => {

@@ -19,6 +19,28 @@ export function isAlertKind(kind: string): kind is AlertKind {
   return (ALERT_KINDS as readonly string[]).includes(kind);
 }
 
+/**
+ * What a gate's `alert` event says (its reason code), as the gate agent records them: the clock's alerts
+ * (apps/gate-agent/src/clock/trusted-clock.ts, ClockAlert), the outbox filling up and a refused manual open
+ * (apps/gate-agent/src/agent/gate-agent.ts). Recoveries are news, not alarms: shown calm.
+ */
+export const GATE_ALERT_CODES = ['clock-trusted', 'clock-skew', 'clock-backwards', 'outbox-filling', 'manual-open-refused'] as const;
+export type GateAlertCode = (typeof GATE_ALERT_CODES)[number];
+
+/** Gate alerts that report a return to normal (the clock trusted again after it was not, or on start-up). */
+export const GATE_RECOVERY_CODES: ReadonlySet<string> = new Set<GateAlertCode>(['clock-trusted']);
+
+export function isGateAlertCode(code: string | null | undefined): code is GateAlertCode {
+  return typeof code === 'string' && (GATE_ALERT_CODES as readonly string[]).includes(code);
+}
+
+/** How worried to be about a gate alert: a recovery is fine, a skew corrected or a filling outbox a warning. */
+export function gateAlertTone(code: string | null): Tone {
+  if (code !== null && GATE_RECOVERY_CODES.has(code)) return 'ok';
+  if (code === 'clock-skew' || code === 'outbox-filling') return 'warn';
+  return 'bad';
+}
+
 /** How long ago, in the largest whole unit: 45 s, 3 min, 2 h, 5 days. Null when there is no time. */
 export interface Age {
   readonly unit: 'seconds' | 'minutes' | 'hours' | 'days';
