@@ -53,6 +53,12 @@ export async function signInStaff(baseUrl, mails, { email, password }, describe 
   const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   const json = { 'content-type': 'application/json', accept: 'application/json' };
   const seen = mails.length;
+  // A kept-alive socket may have been closed by the server while the caller blocked (spawnSync of a CLI for more
+  // than the 5 s keep-alive timeout): a throwaway GET takes it, so the POST below gets a live connection.
+  await fetch(`${baseUrl}/health/live`).then(
+    (response) => response.arrayBuffer(),
+    () => undefined,
+  );
   const started = keepCookies(
     await fetch(`${baseUrl}/api/auth/staff/start`, { method: 'POST', headers: json, body: JSON.stringify({ email, password }) }),
   );
