@@ -37,9 +37,7 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
-      // Some unit specs render and decode real QR images: on the shared 2-core CI machine, with the e2e tier running
-      // beside them, 5 s is not always enough. Speed is measured by the benchmarks, not by test timeouts.
-      testTimeout: 20_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/unit-timeout.ts'],
     },
     {
       ...common,
