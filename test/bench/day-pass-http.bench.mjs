@@ -6,7 +6,7 @@
 // details, an eCard photo (the eCard activates at once), and one GET /api/passes/today, which issues and signs the
 // day's pass. Then, in the same process and the same run, the same connections and duration each:
 //   a. GET /api/passes/today with the alumnus's session cookie: what the web app's eCard page ("today's QR") calls;
-//      session lookup, the active eCard, the stored pass, and the QR code rendered to SVG on every request;
+//      session lookup, the active eCard, the stored pass, and its QR code as SVG (cached by the portal per QR text);
 //   b. the peer: GET /health/live, a static NestJS route (@Public, no cookie sent, so no session lookup; it returns
 //      a constant and touches neither PostgreSQL nor Redis) through the same middleware (pino-http, helmet) and guard;
 //   c. GET /ecard with Accept: text/html, the web app's shell (index.html, express sendFile) the page loads first.
@@ -14,6 +14,7 @@
 // body is checked (autocannon's verifyBody: the pass id / "ok" / the root element); a wrong one counts as a mismatch.
 // Reports req/s, latency p50/p97.5/p99/max, errors, timeouts, non-2xx, mismatches, the portal's CPU per request and
 // this database's PostgreSQL backends' CPU per request (from /proc), and the load average before and after each run.
+// autocannon is required (no fallback loader): without it the bench stops and says how to add it.
 //
 // No rate limit applies to GET /api/passes/today (the portal's limits are on sign-in, registration, codes, guest-pass
 // mail, the public guest page, gate enrollment and staff searches; there is no global throttler), so one session is
