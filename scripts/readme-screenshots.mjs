@@ -175,6 +175,9 @@ try {
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = `/${databaseName}`;
     env.DATABASE_URL = url.href;
+    // With a DATABASE_URL the demo people and gate must be asked for by name (the embedded database gets them anyway).
+    env.DEMO_SEED = 'on';
+    env.DEMO_GATE = 'on';
   }
   process.stdout.write(`starting npm start's portal in ${workDir} …\n`);
   portal = spawn(process.execPath, [path.join(ROOT, 'apps/portal/dist/start.js')], {

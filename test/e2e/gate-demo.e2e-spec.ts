@@ -111,8 +111,10 @@ describe('npm start runs a simulated gate beside the portal (development)', () =
         HOME: process.env.HOME,
         LOG_LEVEL: 'info',
         PORT: String(port),
-        // Test portals default to DEMO_GATE=off (test/support/portal-process.ts); this one is about the demo gate.
+        // The demo people and gate run on the embedded database only, unless asked for by name: this test gives its
+        // own database, and is about them.
         DEMO_GATE: 'on',
+        DEMO_SEED: 'on',
         DEMO_GATE_PORT: String(guardPort),
         DATABASE_URL: database.url,
         REDIS_URL: redis.url,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { GateAdminService } from '../gates/gate-admin.service.js';
 import { GatesService } from '../gates/gates.service.js';
+import { demoAllowed } from './demo-seed.js';
 
 /** Where `npm start` keeps its simulated gate (identity, enrollment, SQLite, config, frames). */
 export const DEMO_GATE_DIR = '.data/gate';
@@ -62,9 +63,12 @@ export async function maybeStartDemoGate(
   }
 }
 
-/** Development only, and DEMO_GATE=off turns it off (DEMO_GATE_PORT moves its guard page off 8080). */
+/**
+ * Development only, on the embedded database unless DEMO_GATE=on (the demo people's rule, `demoAllowed`);
+ * DEMO_GATE=off turns it off (DEMO_GATE_PORT moves its guard page off 8080).
+ */
 export function demoGateEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  return config.environment !== 'production' && env['DEMO_GATE'] !== 'off';
+  return demoAllowed(config, env['DEMO_GATE']);
 }
 
 /**

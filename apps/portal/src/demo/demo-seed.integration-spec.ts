@@ -5,9 +5,11 @@ import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { staffSignIn } from '../../../../test/support/http-sessions.js';
+import { seedRegistry } from '../../../../test/support/ecard-fixtures.js';
 import { startTestPortal, type TestPortal } from '../../../../test/support/portal-app.js';
 import { extractCode, startTestSmtpServer, type TestSmtpServer } from '../../../../test/support/smtp.js';
 import { formatDemoBanner } from './demo-banner.js';
+import { demoGateEnabled } from './demo-gate.js';
 import { DEMO_ALUMNUS, DEMO_CREDENTIALS_FILE, DEMO_STAFF, demoSeedEnabled, maybeSeedDemo, seedDemo, type DemoPeople } from './demo-seed.js';
 
 const silent = pino({ level: 'silent' });
@@ -134,10 +136,23 @@ describe('npm start seeds demo people in development (PostgreSQL, SMTP)', () => 
     first = renewed;
   });
 
-  it('never seeds in production, nor with DEMO_SEED=off', async () => {
-    expect(demoSeedEnabled({ ...portal.config, environment: 'production' }, {})).toBe(false);
-    expect(demoSeedEnabled(portal.config, { DEMO_SEED: 'off' })).toBe(false);
-    expect(demoSeedEnabled({ ...portal.config, environment: 'development' }, {})).toBe(true);
+  it('never seeds in production, nor with DEMO_SEED=off, nor on a DATABASE_URL unless DEMO_SEED=on', async () => {
+    const embedded = { ...portal.config, environment: 'development' as const, database: { ...portal.config.database, url: undefined } };
+    const given = {
+      ...portal.config,
+      environment: 'development' as const,
+      database: { ...portal.config.database, url: 'postgres://db.example.edu/alumni' },
+    };
+    expect(demoSeedEnabled(embedded, {})).toBe(true);
+    expect(demoSeedEnabled(embedded, { DEMO_SEED: 'off' })).toBe(false);
+    expect(demoSeedEnabled({ ...embedded, environment: 'production' }, {})).toBe(false);
+    expect(demoSeedEnabled({ ...embedded, environment: 'production' }, { DEMO_SEED: 'on' })).toBe(false);
+    // NODE_ENV unset on a server pointed at a real database: nothing is seeded, and no demo gate is enrolled.
+    expect(demoSeedEnabled(given, {})).toBe(false);
+    expect(demoGateEnabled(given, {})).toBe(false);
+    expect(demoSeedEnabled(given, { DEMO_SEED: 'on' })).toBe(true);
+    expect(demoGateEnabled(given, { DEMO_GATE: 'on' })).toBe(true);
+    await expect(maybeSeedDemo(portal.app, given, silent, { dataDir })).resolves.toBe(undefined);
     const elsewhere = await mkdtemp(join(tmpdir(), 'demo-seed-production-'));
     try {
       const before = await counts();
@@ -167,5 +182,35 @@ describe('npm start seeds demo people in development (PostgreSQL, SMTP)', () => 
       expect(banner).toContain(first.staff[index]!.password);
     }
     expect(banner.match(/http:\/\/localhost:3000\/staff\/sign-in/g)).toHaveLength(2);
+  });
+});
+
+describe('the demo seed on a registry that already holds a real graduate of the demo name and birthday', () => {
+  let portal: TestPortal;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    portal = await startTestPortal();
+    dataDir = await mkdtemp(join(tmpdir(), 'demo-seed-real-'));
+    await seedRegistry(portal, [
+      `51234567C,${DEMO_ALUMNUS.surname},${DEMO_ALUMNUS.givenName},${DEMO_ALUMNUS.dateOfBirth},,mei.ling@example.org,BA Design,BA,HKCC,2009`,
+    ]);
+  });
+
+  afterAll(async () => {
+    await portal?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops, saying why, and leaves the real record without an account, NetID or eCard', async () => {
+    await expect(seedDemo(portal.app, silent, { dataDir })).rejects.toThrow(
+      /not the demo record DEMO00001; the demo seed leaves real records alone/,
+    );
+    const [row] = (await portal.app.get(DataSource).query(
+      `SELECT (SELECT count(*)::int FROM alumni_account a JOIN graduate g ON g.id = a.graduate_id WHERE g.student_number = '51234567C') AS accounts,
+              (SELECT count(*)::int FROM alumni_netid) AS netids,
+              (SELECT count(*)::int FROM ecard) AS ecards`,
+    )) as Array<Record<string, number>>;
+    expect(row).toEqual({ accounts: 0, netids: 0, ecards: 0 });
   });
 });

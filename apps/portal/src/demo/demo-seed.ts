@@ -75,9 +75,19 @@ export interface DemoSeedOptions {
   readonly dataDir?: string;
 }
 
-/** Development only (never with NODE_ENV=production), and DEMO_SEED=off turns it off. */
+/**
+ * Development only (never with NODE_ENV=production), and only on the embedded development database: a portal started
+ * with DATABASE_URL (a shared or real database; NODE_ENV may simply be unset there) seeds nothing unless DEMO_SEED=on
+ * says so. DEMO_SEED=off turns it off everywhere.
+ */
 export function demoSeedEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  return config.environment !== 'production' && env['DEMO_SEED'] !== 'off';
+  return demoAllowed(config, env['DEMO_SEED']);
+}
+
+/** The rule of the demo people and the demo gate: never in production; on the embedded database unless `off`; else only when `on`. */
+export function demoAllowed(config: AppConfig, setting: string | undefined): boolean {
+  if (config.environment === 'production' || setting === 'off') return false;
+  return config.database.url === undefined || setting === 'on';
 }
 
 /**
@@ -180,7 +190,15 @@ async function ensureGraduate(app: INestApplicationContext): Promise<string> {
   const registry = app.get(RegistryService);
   const identity = { surname: DEMO_ALUMNUS.surname, givenName: DEMO_ALUMNUS.givenName, dateOfBirth: DEMO_ALUMNUS.dateOfBirth };
   const found = await registry.findGraduateByIdentity(identity);
-  if (found) return found.id;
+  if (found) {
+    // Someone of the same name and birthday who is not the demo record is a real graduate: never touch their account.
+    if (found.studentNumber !== DEMO_ALUMNUS.studentNumber) {
+      throw new Error(
+        `the registry already holds a graduate named ${DEMO_ALUMNUS.givenName} ${DEMO_ALUMNUS.surname} (born ${DEMO_ALUMNUS.dateOfBirth}) who is not the demo record ${DEMO_ALUMNUS.studentNumber}; the demo seed leaves real records alone (set DEMO_SEED=off)`,
+      );
+    }
+    return found.id;
+  }
   const csv = [
     'student_number,surname,given_name,date_of_birth,email,programme,award,institution,graduation_year',
     [

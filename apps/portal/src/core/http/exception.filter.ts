@@ -45,13 +45,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (typeof answer === 'object' && answer !== null) return { statusCode: status, error: HttpStatus[status] ?? 'Error', ...answer };
       return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: answer };
     }
-    if (isUnstorableText(exception)) {
+    if (isNulInText(exception)) {
       // A field no validator checked for NUL (PostgreSQL stores no NUL in text or jsonb): the caller's mistake, not ours.
+      // Logged all the same, so the field can be given a validator.
+      this.logger.warn({ msg: 'NUL character refused by PostgreSQL', method: request.method, path: request.path });
       return {
         statusCode: HttpStatus.BAD_REQUEST,
         error: 'BAD_REQUEST',
         code: 'validation-failed',
-        message: 'The text contains a NUL character (\\u0000) or another character that cannot be stored: remove it and try again.',
+        message: 'The text contains a NUL character (\\u0000), which cannot be stored: remove it and try again.',
       };
     }
     this.logger.error({ msg: 'unhandled error', method: request.method, path: request.path, err: exception });
@@ -63,8 +65,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** PostgreSQL's character_not_in_repertoire (NUL in text) and untranslatable_character (\\u0000 in jsonb). */
-function isUnstorableText(exception: unknown): boolean {
-  const code = exception instanceof QueryFailedError ? (exception.driverError as { code?: string } | undefined)?.code : undefined;
-  return code === '22021' || code === '22P05';
+/**
+ * PostgreSQL refusing a NUL: character_not_in_repertoire ("invalid byte sequence … 0x00" in text) or
+ * untranslatable_character ("\\u0000 cannot be converted to text" in jsonb). The same codes for any other character
+ * (a database in a non-UTF-8 encoding) are a fault of ours and stay a 500.
+ */
+function isNulInText(exception: unknown): boolean {
+  if (!(exception instanceof QueryFailedError)) return false;
+  const error = exception.driverError as { code?: string; message?: string; detail?: string } | undefined;
+  if (error?.code !== '22021' && error?.code !== '22P05') return false;
+  return /0x00\b|\\u0000/.test(`${error.message ?? ''} ${error.detail ?? ''}`);
 }
