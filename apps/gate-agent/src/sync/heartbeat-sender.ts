@@ -22,10 +22,14 @@ export interface HeartbeatSenderOptions {
   readonly onNewerBundle?: (portalVersion: number) => void;
   readonly intervalSeconds: number;
   /**
-   * How often the health is compared with the last one sent (default 1000 ms; 0: never): when the bundle version,
-   * the clock's trust or a device's health changed, the next heartbeat goes out at once instead of after the
-   * interval, so the dashboard does not show the gate's start-up state (no bundle yet, clock not yet trusted)
-   * for a whole interval after it changed.
+   * How often the health is compared with the last one sent (default 1000 ms; 0: never), so the dashboard does not
+   * show the gate's start-up state (no bundle yet, clock not yet trusted) for a whole interval after it changed:
+   * - the first bundle (version 0 → n) sends a heartbeat at once. Later versions wait for the interval: the portal
+   *   raises the version with every pass issued, and a heartbeat answered "newer" makes the puller fetch it, so
+   *   sending on every version would make heartbeat and pull feed each other about once a second;
+   * - a change of the clock's trust, a device's health or the agent version sends one early, at most once per
+   *   max(5 s, interval / 4) (EARLY_MIN_GAP_MS): a flapping sensor cannot make it faster.
+   * Never while a heartbeat is under way or the sender is backing off after a failure.
    */
   readonly changeCheckMs?: number;
   readonly backoff: BackoffSettings;
@@ -50,8 +54,13 @@ export class HeartbeatSender {
   readonly #log: SyncLog;
   #lastSuccessAt: Date | undefined;
   #revoked = false;
+  /** What the portal last stored (after a heartbeat succeeded): the states stateOf() picks, and the bundle version. */
   #sentState: string | undefined;
+  #sentBundleVersion = 0;
   #sending = false;
+  #backingOff = false;
+  /** performance.now() of the last early heartbeat for a changed state (monotonic: wall-clock steps do not matter). */
+  #lastEarlyAt: number | undefined;
   #changeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HeartbeatSenderOptions) {
@@ -104,6 +113,7 @@ export class HeartbeatSender {
       this.#sending = false;
     }
     this.#sentState = stateOf(health); // the portal stored it
+    this.#sentBundleVersion = health.bundleVersion;
     if (!pinnedKey.verify(portalTimeSigningInput(signer.gateId, answer.portalTime, answer.requestTimestamp), answer.signature)) {
       throw new SyncError(
         SyncErrorCode.BadPortalTimeSignature,
@@ -119,8 +129,9 @@ export class HeartbeatSender {
   }
 
   #sendIfChanged(): void {
-    // Compared with what the portal last stored, once no heartbeat is under way (it may carry the change already).
-    if (this.#sentState === undefined || this.#sending || this.#revoked) return;
+    // Compared with what the portal last stored, once no heartbeat is under way (it may carry the change already)
+    // and not while backing off (the loop would ignore the wake-up, but the gap would be used up for nothing).
+    if (this.#sentState === undefined || this.#sending || this.#backingOff || this.#revoked) return;
     let health: HeartbeatHealth;
     try {
       health = this.options.health();
@@ -128,13 +139,24 @@ export class HeartbeatSender {
       this.#log.warn(errorDetails(error), 'gate health could not be read');
       return;
     }
-    if (stateOf(health) !== this.#sentState) this.#loop.wake();
+    // The first bundle: once per start-up (the version never goes back to 0), so it needs no rate limit.
+    if (this.#sentBundleVersion === 0 && health.bundleVersion > 0) {
+      this.#loop.wake();
+      return;
+    }
+    if (stateOf(health) === this.#sentState) return;
+    const now = performance.now();
+    const minGapMs = Math.max(EARLY_MIN_GAP_MS, (this.options.intervalSeconds * 1000) / 4);
+    if (this.#lastEarlyAt !== undefined && now - this.#lastEarlyAt < minGapMs) return; // checked again next time
+    this.#lastEarlyAt = now;
+    this.#loop.wake();
   }
 
   async #tick(): Promise<NextRun> {
     try {
       await this.sendOnce();
       this.#backoff.reset();
+      this.#backingOff = false;
       return {
         delayMs: withJitter(this.options.intervalSeconds * 1000, this.options.backoff.jitterPercent, this.options.random),
         wakeable: true,
@@ -147,21 +169,20 @@ export class HeartbeatSender {
         return { delayMs: 0, wakeable: false };
       }
       const delayMs = this.#backoff.fail();
+      this.#backingOff = true;
       this.#log.warn({ ...errorDetails(error), retryInMs: delayMs }, 'heartbeat failed');
       return { delayMs, wakeable: false };
     }
   }
 }
 
-/** What a change of sends a heartbeat at once: the facts the dashboard shows as states, not the counters. */
+/** Early heartbeats for a changed state are at least this far apart (or interval / 4, if longer). */
+const EARLY_MIN_GAP_MS = 5000;
+
+/**
+ * What a change of sends an early heartbeat: the facts the dashboard shows as states, not the counters, nor the
+ * bundle version (only the first bundle sends one early: see changeCheckMs).
+ */
 function stateOf(health: HeartbeatHealth): string {
-  return JSON.stringify([
-    health.agentVersion,
-    health.bundleVersion,
-    health.clockTrusted,
-    health.relay,
-    health.passageSensor,
-    health.input,
-    health.fireInput,
-  ]);
+  return JSON.stringify([health.agentVersion, health.clockTrusted, health.relay, health.passageSensor, health.input, health.fireInput]);
 }
