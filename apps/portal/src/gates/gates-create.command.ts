@@ -1,3 +1,4 @@
+import { cliActorId } from '../core/cli-actor.js';
 import type { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../admin/audit-event.entity.js';
 import { AuditRepository } from '../admin/audit.repository.js';
@@ -26,7 +27,7 @@ export async function runGatesCreate(
   const repository = new GatesRepository(dataSource);
   const clock = new Clock();
   const admin = new GateAdminService(config, repository, new GatesService(repository, audit, clock), audit, clock);
-  const { gate, code, expiresAt } = await admin.createGate(options.name, { type: 'system', id: 'cli' });
+  const { gate, code, expiresAt } = await admin.createGate(options.name, { type: 'system', id: cliActorId() });
   io.write(`Gate "${gate.name}" created (id ${gate.id}), waiting for enrollment.\n`);
   io.write(`Enrollment code: ${code}\n`);
   io.write(`Valid until ${expiresAt.toISOString()} (24 hours), once. Enter it on the gate with the portal URL.\n`);

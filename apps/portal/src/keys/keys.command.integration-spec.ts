@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
@@ -116,6 +117,11 @@ describe('keys:rotate and keys:list (PostgreSQL)', () => {
       status: 'revoked',
       revocation_reason: 'key exposed in a log',
     });
+    // The audit names who ran it (login and host), not just "the CLI".
+    const [audited] = (await dataSource.query(
+      `SELECT actor_type, actor_id FROM audit_event WHERE action = 'keys.revoke' ORDER BY occurred_at DESC LIMIT 1`,
+    )) as Array<{ actor_type: string; actor_id: string }>;
+    expect(audited).toEqual({ actor_type: 'system', actor_id: `cli:${userInfo().username}@${hostname()}` });
     const listed = await output((io) => runKeysList(dataSource, config, io));
     expect(listed).toMatch(new RegExp(`${active.kid} +revoked .*revoked \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(key exposed in a log\\)`));
     const again = await cli(['keys:revoke', active.kid, '--reason', 'again', '--yes']);

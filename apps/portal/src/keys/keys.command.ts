@@ -1,3 +1,4 @@
+import { cliActorId } from '../core/cli-actor.js';
 import { createInterface } from 'node:readline';
 import { campusDayToIsoDate } from '@campuspass/pass-token';
 import type { DataSource } from 'typeorm';
@@ -57,7 +58,7 @@ export async function runKeysRotate(
   const result = await keysService(dataSource, config).rotate({
     now: new Date(),
     force: options.force === true,
-    actor: { type: 'system', id: 'cli' },
+    actor: { type: 'system', id: cliActorId() },
   });
   if (result.changes.length === 0) {
     io.write('Nothing was due: the keys are as they should be. (Use --force to promote the next key now.)\n');
@@ -107,7 +108,7 @@ export async function runKeysRevoke(
     io.write('Not revoked: nothing was changed.\n');
     return 1;
   }
-  const result = await keys.revoke(key.id, { now: new Date(), reason, actor: { type: 'system', id: 'cli' } });
+  const result = await keys.revoke(key.id, { now: new Date(), reason, actor: { type: 'system', id: cliActorId() } });
   for (const change of result.changes) io.write(`${change.action.padEnd(9)} ${describe(change.key)}\n`);
   io.write(
     'Revoked. Gates drop the key at their next bundle fetch (the bundle version was bumped): check the bundle version of every gate on /admin/gates. Follow deploy/runbooks/key-rotation.md, "A pass key is compromised".\n',

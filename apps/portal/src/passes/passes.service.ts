@@ -79,7 +79,8 @@ export class PassesService {
     const today = campusDayOf(now);
     const ecard = await this.activeEcard(accountId);
     const found = await this.repository.findDayPass(ecard.id, today);
-    const stored = found ? await this.currentlySigned(found) : await this.issueDayPass(ecard, today, now);
+    // A new pass is checked too: its key may have been revoked between signing and storing it.
+    const stored = await this.currentlySigned(found ?? (await this.issueDayPass(ecard, today, now)));
     return {
       passId: stored.id,
       campusDay: stored.campusDay,
@@ -166,6 +167,14 @@ export class PassesService {
       await tx.insert(created);
     });
     if (!hostActive) throw ecardNotActive();
+    // The key may have been revoked between signing and storing: then the stored passes are signed anew at once.
+    if ((await this.keys.revokedPassKids([kid])).size > 0) {
+      const fresh = await this.currentlySignedAll(await this.repository.listGuestPasses(ecard.id, today));
+      for (const [index, pass] of created.entries()) {
+        const current = fresh.find((candidate) => candidate.id === pass.id);
+        if (current) created[index] = { ...pass, kid: current.kid, qrText: current.qrText };
+      }
+    }
     await this.audit.record({
       actorType: 'alumnus',
       actorId: accountId,
