@@ -1,5 +1,8 @@
-// Shared by the portal benchmarks: a free port, a mail catcher for the staff sign-in code, and staff sign-in.
+// Shared by the portal benchmarks: a free port, a mail catcher for the staff sign-in code, staff sign-in, the portal's
+// processes and a cookie jar.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -37,20 +40,72 @@ export async function startMailCatcher() {
 }
 
 /**
+ * A Node process of the built portal (`entry` under `root`), its output kept. Every process started is in `children`,
+ * so a bench's last resort can SIGKILL whatever is still running.
+ */
+export const children = new Set();
+export function startProcess(root, entry, env, nodeArgs = [], args = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, entry), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  children.add(child);
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      children.delete(child);
+    },
+  };
+}
+
+/** Waits until the started `main.js` answers GET /health/live (90 s at most); throws with its output otherwise. */
+export async function untilServing(started, baseUrl, timeoutMs = 90_000) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    if (started.child.exitCode !== null) throw new Error(`main.js exited:\n${started.output()}`);
+    if (
+      await fetch(`${baseUrl}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`main.js did not serve within ${timeoutMs / 1000} s:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The cookies the portal set, as a browser keeps them: `keep(response)` records, `header()` gives the Cookie header. */
+export function cookieJar() {
+  const cookies = new Map();
+  return {
+    keep(response) {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const at = pair.indexOf('=');
+        cookies.set(pair.slice(0, at), pair.slice(at + 1));
+      }
+      return response;
+    },
+    header: () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+  };
+}
+
+/**
  * Staff sign-in as the page does it: password, then the code mailed to `mails`. Returns the Cookie header of the
  * session (cookies set by either step). `describe` adds context to a "no code" failure (e.g. the portal's output).
  */
 export async function signInStaff(baseUrl, mails, { email, password }, describe = () => '') {
-  const cookies = new Map();
-  const keepCookies = (response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const jar = cookieJar();
+  const keepCookies = jar.keep;
+  const cookieHeader = jar.header;
   const json = { 'content-type': 'application/json', accept: 'application/json' };
   const seen = mails.length;
   // A kept-alive socket may have been closed by the server while the caller blocked (spawnSync of a CLI for more

@@ -33,7 +33,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import sharp from 'sharp';
-import { freePort, startMailCatcher } from './bench-services.mjs';
+import { children, cookieJar, freePort, startMailCatcher, startProcess, untilServing } from './bench-services.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -115,24 +115,6 @@ const portalEnv = {
   DEMO_GATE: 'off',
 };
 
-const children = new Set();
-function startProcess(entry, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  children.add(child);
-  return {
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      children.delete(child);
-    },
-  };
-}
 /**
  * The portal's operator CLI, as a child process. Asynchronous on purpose: a blocked event loop (spawnSync) keeps fetch
  * from retiring a kept-alive socket the server closes meanwhile, and the next request would fail on it.
@@ -154,22 +136,11 @@ const db = new pg.Client({ connectionString: databaseUrl.toString() });
 try {
   // --- The HTTP process (migrates the new database at start-up) and a worker (it sends the registration mail). ---
   const port = await freePort();
-  http = startProcess('apps/portal/dist/main.js', { ...portalEnv, PORT: String(port) }, PORTAL_NODE_ARGS);
+  http = startProcess(ROOT, 'apps/portal/dist/main.js', { ...portalEnv, PORT: String(port) }, PORTAL_NODE_ARGS);
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; ;) {
-    if (http.child.exitCode !== null) throw new Error(`main.js exited:\n${http.output()}`);
-    if (
-      await fetch(`${baseUrl}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error(`main.js did not serve within 90 s:\n${http.output()}`);
-    await sleep(200);
-  }
+  await untilServing(http, baseUrl);
   await db.connect();
-  worker = startProcess('apps/portal/dist/worker.js', portalEnv);
+  worker = startProcess(ROOT, 'apps/portal/dist/worker.js', portalEnv);
   await cli('keys:rotate');
 
   // --- An alumnus: registry → Register Email → signed in → contact details → photo: an active eCard. ---
@@ -182,16 +153,9 @@ try {
   );
   await cli('registry:import', csvFile);
 
-  const cookies = new Map();
-  const keepCookies = (response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const jar = cookieJar();
+  const keepCookies = jar.keep;
+  const cookieHeader = jar.header;
   let csrf = '';
   async function call(method, pathname, body, expected) {
     const isForm = body instanceof FormData;

@@ -15,7 +15,7 @@
 // BENCH_PROFILE=1 writes a CPU profile of the worker process to .data/bench-profile/; BENCH_WORKER_NODE_ARGS adds Node
 // options to the draining worker processes; BENCH_KEEP_DB=1 keeps the benchmark's database (200,000 stored events) for
 // EXPLAIN. Results in docs/benchmarks.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +26,7 @@ import pg from 'pg';
 import { GATE_EVENT_FORMAT, QueueName } from '@campuspass/contracts';
 import { GATE_EVENT_JOB_NAME, GATE_EVENT_JOB_OPTIONS } from '../../apps/gate-agent/dist/sync/bullmq-gate-event-publisher.js';
 import { GATE_EVENT_CONCURRENCY } from '../../apps/portal/dist/entries/gate-event-ingest.job.js';
-import { freePort, signInStaff, startMailCatcher } from './bench-services.mjs';
+import { children, freePort, signInStaff, startMailCatcher, startProcess, untilServing } from './bench-services.mjs';
 
 // `--entries-worker`: this file as a worker process that runs the entries module alone (the gate-events worker of
 // the built portal, without the other modules' listeners of stored entries), for the second drain below.
@@ -106,29 +106,6 @@ const portalEnv = {
   DEMO_SEED: 'off',
 };
 
-const children = new Set();
-function startProcess(entry, env, nodeArgs = [], args = []) {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, entry), ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  children.add(child);
-  return {
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      children.delete(child);
-    },
-  };
-}
-
 const db = new pg.Client({ connectionString: databaseUrl.toString() });
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 let http;
@@ -138,22 +115,11 @@ let lastWorkerOutput;
 try {
   // --- The HTTP process (migrates the new database at start-up) and a worker for the staff sign-in mail. ---
   const port = await freePort();
-  http = startProcess('apps/portal/dist/main.js', { ...portalEnv, PORT: String(port) });
+  http = startProcess(ROOT, 'apps/portal/dist/main.js', { ...portalEnv, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; ;) {
-    if (http.child.exitCode !== null) throw new Error(`main.js exited:\n${http.output()}`);
-    if (
-      await fetch(`${baseUrl}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) throw new Error(`main.js did not serve within 90 s:\n${http.output()}`);
-    await sleep(200);
-  }
+  await untilServing(http, baseUrl);
   await db.connect();
-  worker = startProcess('apps/portal/dist/worker.js', portalEnv);
+  worker = startProcess(ROOT, 'apps/portal/dist/worker.js', portalEnv);
 
   // Staff: created with the CLI, signed in with the password and the mailed code.
   const created = spawnSync(
@@ -376,7 +342,7 @@ try {
   worker = undefined;
   const full = await drain(
     () =>
-      startProcess('apps/portal/dist/worker.js', portalEnv, [
+      startProcess(ROOT, 'apps/portal/dist/worker.js', portalEnv, [
         ...WORKER_NODE_ARGS,
         ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ]),
@@ -390,7 +356,7 @@ try {
   // --- The same again with the entries module alone in the worker (no alert or live-feed listeners). ---
   await fill();
   const alone = await drain(
-    () => startProcess(path.relative(ROOT, import.meta.filename), portalEnv, WORKER_NODE_ARGS, ['--entries-worker']),
+    () => startProcess(ROOT, path.relative(ROOT, import.meta.filename), portalEnv, WORKER_NODE_ARGS, ['--entries-worker']),
     false,
   );
 
