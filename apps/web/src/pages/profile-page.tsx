@@ -11,7 +11,7 @@ import {
   type Profile,
 } from '../api/profile.js';
 import { errorText } from '../forms/error-text.js';
-import { Field, FormAlert } from '../forms/fields.js';
+import { Field, FormAlert, TextAreaField } from '../forms/fields.js';
 import { LoadFailed } from '../forms/load-failed.js';
 import { PageHeading } from '../layout/app-shell.js';
 import { RequireSession } from '../layout/require-session.js';
@@ -29,7 +29,7 @@ import {
   type CareerDraft,
   type EducationDraft,
 } from './profile/profile-validation.js';
-import { Section, SelectField, TextAreaField } from './profile/section-parts.js';
+import { Section, SelectField } from './profile/section-parts.js';
 
 type LoadState =
   | { readonly kind: 'loading' }

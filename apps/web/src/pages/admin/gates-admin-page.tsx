@@ -12,7 +12,7 @@ import {
   type IssuedEnrollmentCode,
 } from '../../api/admin.js';
 import { errorText } from '../../forms/error-text.js';
-import { Field, FormAlert } from '../../forms/fields.js';
+import { Field, FormAlert, TextAreaField } from '../../forms/fields.js';
 import { LoadFailed } from '../../forms/load-failed.js';
 import { useLoaded } from '../../forms/use-loaded.js';
 import { PageHeading } from '../../layout/app-shell.js';
@@ -319,26 +319,15 @@ function GateCard({
       {mode === 'revoke' && (
         <form className="form admin-confirm" onSubmit={revoke} noValidate>
           <p className="admin-confirm__question">{t('admin.gates.revoke.question', { name: gate.name })}</p>
-          <div className={`field${reasonError ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor={`${prefix}-reason`}>
-              {t('admin.gates.revoke.reason')}
-            </label>
-            <textarea
-              id={`${prefix}-reason`}
-              className="field__input"
-              rows={2}
-              maxLength={REVOKE_REASON_MAX}
-              value={reason}
-              aria-invalid={reasonError ? true : undefined}
-              aria-describedby={reasonError ? `${prefix}-reason-error` : undefined}
-              onChange={(event) => setReason(event.target.value)}
-            />
-            {reasonError && (
-              <p className="field__error" id={`${prefix}-reason-error`}>
-                {reasonError}
-              </p>
-            )}
-          </div>
+          <TextAreaField
+            label={t('admin.gates.revoke.reason')}
+            className="field__input"
+            rows={2}
+            maxLength={REVOKE_REASON_MAX}
+            value={reason}
+            error={reasonError}
+            onChange={(event) => setReason(event.target.value)}
+          />
           <div className="form__actions">
             <button type="submit" className="button button--danger" disabled={busy}>
               {t('admin.gates.revoke.confirm')}

@@ -2,7 +2,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { admin as adminApi, REVOKE_REASON_MAX, REVOKE_REASON_MIN, type AdminSigningKey, type KeyRotationResult } from '../../api/admin.js';
 import { errorText } from '../../forms/error-text.js';
-import { FormAlert } from '../../forms/fields.js';
+import { FormAlert, TextAreaField } from '../../forms/fields.js';
 import { LoadFailed } from '../../forms/load-failed.js';
 import { useLoaded } from '../../forms/use-loaded.js';
 import { PageHeading } from '../../layout/app-shell.js';
@@ -57,7 +57,6 @@ function RevokeKey({
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
-  const prefix = `key-${signingKey.id}-revoke`;
   if (!asking) {
     return (
       <button type="button" className="button button--small button--danger" disabled={busy} onClick={() => setAsking(true)}>
@@ -88,26 +87,15 @@ function RevokeKey({
       <p className="admin-confirm__question">
         {t(`admin.keys.revoke.question.${signingKey.status === 'revoked' ? 'retired' : signingKey.status}`, { kid: signingKey.kid })}
       </p>
-      <div className={`field${reasonError ? ' field--invalid' : ''}`}>
-        <label className="field__label" htmlFor={`${prefix}-reason`}>
-          {t('admin.keys.revoke.reason')}
-        </label>
-        <textarea
-          id={`${prefix}-reason`}
-          className="field__input"
-          rows={2}
-          maxLength={REVOKE_REASON_MAX}
-          value={reason}
-          aria-invalid={reasonError ? true : undefined}
-          aria-describedby={reasonError ? `${prefix}-reason-error` : undefined}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        {reasonError && (
-          <p className="field__error" id={`${prefix}-reason-error`}>
-            {reasonError}
-          </p>
-        )}
-      </div>
+      <TextAreaField
+        label={t('admin.keys.revoke.reason')}
+        className="field__input"
+        rows={2}
+        maxLength={REVOKE_REASON_MAX}
+        value={reason}
+        error={reasonError}
+        onChange={(event) => setReason(event.target.value)}
+      />
       <div className="form__actions">
         <button type="submit" className="button button--small button--danger" disabled={busy}>
           {t('admin.keys.revoke.confirm')}

@@ -1,4 +1,4 @@
-import { useId, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useId, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client.js';
 import { errorText } from '../../forms/error-text.js';
@@ -73,30 +73,6 @@ export function SelectField({ label, error, options, ...select }: SelectFieldPro
           </option>
         ))}
       </select>
-      {error && (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> {
-  readonly label: string;
-  readonly error?: string;
-  readonly optional?: string;
-}
-
-export function TextAreaField({ label, error, optional, ...area }: TextAreaFieldProps) {
-  const id = useId();
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-        {optional && <span className="field__optional"> {optional}</span>}
-      </label>
-      <textarea {...area} id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
       {error && (
         <p className="field__error" id={`${id}-error`}>
           {error}
