@@ -25,7 +25,7 @@
 // (or `node test/bench/day-pass-http.bench.mjs` after `npx tsc -b tsconfig.build.json` and
 // `npx vite build --config apps/web/vite.config.ts`). BENCH_CONNECTIONS (10), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS
 // (3), BENCH_ROUNDS (2), BENCH_PORTAL_NODE_ARGS (Node options of the HTTP process). Results in docs/benchmarks.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,7 +33,17 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import sharp from 'sharp';
-import { children, cookieJar, freePort, startMailCatcher, startProcess, untilServing } from './bench-services.mjs';
+import {
+  children,
+  cookieJar,
+  createBenchDatabase,
+  dropBenchDatabase,
+  freePort,
+  processCpuMs,
+  startMailCatcher,
+  startProcess,
+  untilServing,
+} from './bench-services.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -71,26 +81,9 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-/** CPU time (user + system) a process has used, ms, from /proc (Linux). */
-function processCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-
 // --- Services of this run: a database, a Redis prefix, an SMTP server for the registration code. ---
-const database = `cpbench_http_${randomBytes(4).toString('hex')}`;
-const databaseUrl = new URL(adminUrl);
-databaseUrl.pathname = `/${database}`;
+const { name: database, url: databaseUrl } = await createBenchDatabase(adminUrl, 'cpbench_http');
 const prefix = `cpbench-http-${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-await admin.end();
 const mailCatcher = await startMailCatcher();
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'cpbench-http-'));
 
@@ -344,9 +337,6 @@ round  target     req/s   p50 ms  p97.5 ms  p99 ms  max ms  requests  errors  ti
   }
   await mailCatcher.close();
   rmSync(tempDir, { recursive: true, force: true });
-  const drop = new pg.Client({ connectionString: adminUrl });
-  await drop.connect();
-  await drop.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-  await drop.end();
+  await dropBenchDatabase(adminUrl, database);
 }
 process.exit(failed ? 1 : 0);

@@ -17,7 +17,7 @@
 // EXPLAIN. Results in docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -26,7 +26,17 @@ import pg from 'pg';
 import { GATE_EVENT_FORMAT, QueueName } from '@campuspass/contracts';
 import { GATE_EVENT_JOB_NAME, GATE_EVENT_JOB_OPTIONS } from '../../apps/gate-agent/dist/sync/bullmq-gate-event-publisher.js';
 import { GATE_EVENT_CONCURRENCY } from '../../apps/portal/dist/entries/gate-event-ingest.job.js';
-import { children, freePort, signInStaff, startMailCatcher, startProcess, untilServing } from './bench-services.mjs';
+import {
+  children,
+  createBenchDatabase,
+  dropBenchDatabase,
+  freePort,
+  processCpuMs,
+  signInStaff,
+  startMailCatcher,
+  startProcess,
+  untilServing,
+} from './bench-services.mjs';
 
 // `--entries-worker`: this file as a worker process that runs the entries module alone (the gate-events worker of
 // the built portal, without the other modules' listeners of stored entries), for the second drain below.
@@ -69,26 +79,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** CPU time (user + system) a process has used, ms, from /proc (Linux). */
-function processCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 // --- Services of this run: a database, a Redis prefix, an SMTP server for the staff sign-in code. ---
-const database = `cpbench_ingest_${randomBytes(4).toString('hex')}`;
-const databaseUrl = new URL(adminUrl);
-databaseUrl.pathname = `/${database}`;
+const { name: database, url: databaseUrl } = await createBenchDatabase(adminUrl, 'cpbench_ingest');
 const prefix = `cpbench-ingest-${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-await admin.end();
 
 const mailCatcher = await startMailCatcher();
 
@@ -468,10 +461,7 @@ ${cpuLines(alone)}
   if (process.env.BENCH_KEEP_DB === '1') {
     console.log(`kept the database ${database} (BENCH_KEEP_DB=1): drop it when done`);
   } else {
-    const drop = new pg.Client({ connectionString: adminUrl });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-    await drop.end();
+    await dropBenchDatabase(adminUrl, database);
   }
 }
 process.exit(failed ? 1 : 0);

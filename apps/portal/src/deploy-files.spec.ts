@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadAppConfig } from './config/app-config.js';
 import { ConfigError } from './config/config.error.js';
+import { parseUnit } from '../../../test/support/systemd-unit.js';
 
 // deploy/ is read by operators, kubectl and systemd, never by the portal: these checks keep it in step with the code
 // (variable names, probe paths, entry points) and keep secrets out of it. deploy-files.integration-spec.ts runs the
@@ -336,25 +337,6 @@ describe('deploy/k8s', () => {
 
 // ----------------------------------------------------------------------------------------------------------------
 // systemd units of the portal
-
-/** systemd unit → section → key → values. */
-function parseUnit(text: string, file: string): Map<string, Map<string, string[]>> {
-  const sections = new Map<string, Map<string, string[]>>();
-  let current: Map<string, string[]> | undefined;
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) {
-      sections.set(header[1]!, (current = new Map()));
-      return;
-    }
-    const assignment = /^([A-Za-z]+)=(.*)$/.exec(line);
-    if (!assignment || !current) throw new Error(`${file} line ${index + 1} is neither a [Section] nor Key=value: ${raw}`);
-    current.set(assignment[1]!, [...(current.get(assignment[1]!) ?? []), assignment[2]!]);
-  });
-  return sections;
-}
 
 /** An EnvironmentFile as systemd reads it: VAR=value lines, comments, optional surrounding double quotes. */
 function parseEnvironmentFile(text: string): Record<string, string> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { encodeFrame, loadRelayBoardTable } from '../hardware/serial-relay/relay-board-table.js';
+import { parseUnit } from '../../../../test/support/systemd-unit.js';
 
 // The files in firmware-config/{systemd,udev,boot} are installed on a gate by hand; nothing else reads them. These
 // checks parse them loosely so they do not rot: the keys the gate relies on are there, and they agree with
@@ -9,26 +10,6 @@ import { encodeFrame, loadRelayBoardTable } from '../hardware/serial-relay/relay
 
 const FIRMWARE = resolve(import.meta.dirname, '../../../../firmware-config');
 const read = (path: string) => readFileSync(resolve(FIRMWARE, path), 'utf8');
-
-/** systemd unit file → section → key → values (a key may repeat). Comments and blank lines skipped. */
-function parseUnit(text: string): Map<string, Map<string, string[]>> {
-  const sections = new Map<string, Map<string, string[]>>();
-  let current: Map<string, string[]> | undefined;
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) {
-      current = new Map();
-      sections.set(header[1]!, current);
-      return;
-    }
-    const assignment = /^([A-Za-z]+)=(.*)$/.exec(line);
-    if (!assignment || !current) throw new Error(`line ${index + 1} is neither a [Section] nor Key=value: ${raw}`);
-    current.set(assignment[1]!, [...(current.get(assignment[1]!) ?? []), assignment[2]!]);
-  });
-  return sections;
-}
 
 describe('firmware-config/systemd/campuspass-gate.service', () => {
   const unit = parseUnit(read('systemd/campuspass-gate.service'));
