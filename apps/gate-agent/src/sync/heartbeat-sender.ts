@@ -88,11 +88,6 @@ export class HeartbeatSender {
     return this.#loop.stop();
   }
 
-  /** Sends a heartbeat now (unless one is under way or the sender is backing off after a failure). */
-  sendSoon(): void {
-    if (!this.#revoked) this.#loop.wake();
-  }
-
   get lastSuccessAt(): Date | undefined {
     return this.#lastSuccessAt;
   }
