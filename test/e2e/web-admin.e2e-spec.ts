@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { createStaff, signInStaff, startWebPortal, type WebPortal } from '../support/web-portal.js';
 import { screenshot } from '../support/web-media.js';
 import { waitUntil } from '../support/wait.js';
@@ -80,8 +80,15 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
     await form.getByLabel('Opens').fill('07:30');
     await form.getByLabel('Closes').fill('21:00');
     await screenshot(page, 'admin-gates-policy');
+    // A slow list after saving: the message waits for it, so what it announces is on the card when it shows.
+    const slowList = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    };
+    await page.route('**/api/admin/gates', slowList);
     await form.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText(`The policy of ${gateName} is saved.`).waitFor();
+    await page.unroute('**/api/admin/gates', slowList);
     await expect(card.getByTestId('gate-policy').textContent()).resolves.toBe(
       'Alumni day passes · zone 3 · re-entry after 120 s · Mon Tue Wed Thu Fri 07:30–21:00',
     );

@@ -33,10 +33,15 @@ describe('Reports page, in Chromium against the built portal', () => {
   });
 
   /** A new staff member signed in through the page (password, then the mailed code), landing on the reports. */
-  async function signedInStaff(role: 'auditor' | 'security-staff'): Promise<{ page: Page; scripts: string[] }> {
+  /** `prepare` runs on the new page before its first request (e.g. to route the context's requests). */
+  async function signedInStaff(
+    role: 'auditor' | 'security-staff',
+    prepare?: (page: Page) => Promise<unknown>,
+  ): Promise<{ page: Page; scripts: string[] }> {
     const email = `${role}-${Date.now().toString(36)}@example.com`;
     const password = await createStaff(web, { email, name: 'Report Reader', role });
     const page = await web.newPage({ width: 1280, height: 900 });
+    await prepare?.(page);
     const scripts: string[] = [];
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
@@ -166,16 +171,18 @@ describe('Reports page, in Chromium against the built portal', () => {
   });
 
   it('shows a period without entries as zeros; when the charts cannot load, the figures and navigation stay', async () => {
-    const { page } = await signedInStaff('auditor');
+    // The charts' chunk is unreachable (offline, or replaced by a newer deploy) from the first request on: the
+    // service worker precaches every asset when it installs, so a route set after sign-in could come too late.
+    // Context routes also see the service worker's fetches.
+    let refused = 0;
+    const { page } = await signedInStaff('auditor', (fresh) =>
+      fresh.context().route(/\/assets\/report-charts-[\w-]+\.js$/, (route) => {
+        refused++;
+        return route.abort('internetdisconnected');
+      }),
+    );
     const uncaught: string[] = [];
     page.on('pageerror', (error) => uncaught.push(error.message));
-    // The charts' chunk is unreachable (offline, or replaced by a newer deploy): context routes also see the
-    // service worker's fetches.
-    let refused = 0;
-    await page.context().route(/\/assets\/report-charts-[\w-]+\.js$/, (route) => {
-      refused++;
-      return route.abort('internetdisconnected');
-    });
     const quiet = { from: addDays(today, -200), to: addDays(today, -198) };
     await page.goto(web.url(`/reports?from=${quiet.from}&to=${quiet.to}`));
     await page

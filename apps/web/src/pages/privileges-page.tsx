@@ -94,8 +94,8 @@ function Privileges() {
     setDone(undefined);
     try {
       await ecardApi.deletePrivilege(privilege.id);
-      setDone(t('privileges.deleted', { title: titleOf(privilege) }));
       await load();
+      setDone(t('privileges.deleted', { title: titleOf(privilege) }));
     } catch (failure) {
       setError(errorText(t, language, failure));
     }
@@ -104,8 +104,9 @@ function Privileges() {
   const saved = async (privilege: Privilege) => {
     setEditing(undefined);
     setError(undefined);
-    setDone(t('privileges.saved', { title: titleOf(privilege) }));
+    // The list first, then the message: what it announces is on the page when it shows.
     await load();
+    setDone(t('privileges.saved', { title: titleOf(privilege) }));
   };
 
   return (

@@ -73,8 +73,9 @@ function GatesAdmin() {
               onIssued={showIssued}
               onChanged={async (message) => {
                 setIssued(undefined);
-                setDone(message);
+                // The list first, then the message: what it announces is on the page when it shows.
                 await reload();
+                setDone(message);
               }}
             />
           ))}

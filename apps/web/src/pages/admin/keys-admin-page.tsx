@@ -129,8 +129,9 @@ function KeysAdmin() {
     setDone(undefined);
     try {
       const result = await action();
-      setDone(message(result));
+      // The table first, then the message: what it announces is on the page when it shows.
       await reload();
+      setDone(message(result));
       return true;
     } catch (failure) {
       setError(errorText(t, language, failure));

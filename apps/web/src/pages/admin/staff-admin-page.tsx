@@ -72,8 +72,9 @@ function StaffAdmin() {
                   self={member.id === selfId}
                   onChanged={async (message) => {
                     setCreated(undefined);
-                    setDone(message);
+                    // The table first, then the message: what it announces is on the page when it shows.
                     await reload();
+                    setDone(message);
                   }}
                 />
               ))}

@@ -33,8 +33,8 @@ export function LinkedAccountsSection() {
     setNotice(undefined);
     try {
       await social.removeLink(link.id);
-      setNotice(t('social.removed', { provider: link.providerName }));
       await load();
+      setNotice(t('social.removed', { provider: link.providerName }));
     } catch (failure) {
       setError(errorText(t, i18n.resolvedLanguage, failure));
     } finally {
