@@ -544,7 +544,8 @@ describe('Fault tolerance: gates keep admitting through outages; PostgreSQL ends
       ((await queue.getJobs(['completed'], 0, -1)) as Array<Job | undefined>).filter(
         (job): job is Job => job !== undefined && eventIds.has(job.id!),
       );
-    const firstDelivery = await completedJobs();
+    // A job is marked completed one Redis round trip after its rows commit.
+    const firstDelivery = await waitFor('first delivery completed', completedJobs, (jobs) => jobs.length >= committed.length);
     expect(firstDelivery).toHaveLength(committed.length);
     const signedJobs = firstDelivery.map((job) => ({ name: job.name, data: job.data as unknown, opts: { ...job.opts, jobId: job.id! } }));
 

@@ -177,7 +177,8 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
     expect(password.length).toBeGreaterThanOrEqual(16);
 
     const row = page.locator(`[data-testid="staff-member"][data-email="${member.email}"]`);
-    await expect(row.textContent()).resolves.toContain('Security staff');
+    // The role cell (the row's role <select> lists every role's name, so the row's whole text would not do).
+    await row.getByRole('cell', { name: 'Security staff', exact: true }).waitFor();
     // Ada's own row offers no changes.
     await page
       .locator(`[data-testid="staff-member"][data-email="${admin.email}"]`)
@@ -191,7 +192,8 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
     await row.getByLabel(`New role for ${member.name}`).selectOption('auditor');
     await row.getByRole('button', { name: 'Change role' }).click();
     await page.getByText(`${member.name} is now Auditor; they sign in again to use it.`).waitFor();
-    await expect(row.textContent()).resolves.toContain('Auditor');
+    await row.getByRole('cell', { name: 'Auditor', exact: true }).waitFor();
+    expect(await row.getByRole('cell', { name: 'Security staff', exact: true }).count()).toBe(0);
 
     // Their session ended with the change: the next page load asks them to sign in.
     await theirs.goto(web.url('/admin/audit'));
@@ -271,7 +273,7 @@ describe('AAO administration in Chromium against the real portal: gates, keys, s
     expect(await theirs.getByRole('button', { name: /^Revoke / }).count()).toBe(0);
 
     await theirs.goto(web.url('/admin/staff'));
-    await theirs.getByRole('alert').waitFor();
+    await theirs.getByRole('alert').filter({ hasText: 'Your account is not allowed to use this page.' }).waitFor();
     expect(await theirs.getByRole('button', { name: 'Add staff member' }).count()).toBe(0);
   });
 });

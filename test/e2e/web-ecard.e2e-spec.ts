@@ -167,6 +167,8 @@ describe('Alumni eCard and the installable app, in Chromium against the real por
     await page.reload();
     await page.getByTestId('ecard').waitFor();
     await page.waitForFunction(PHOTO_LOADED);
+    // Today's pass is fetched on its own; its button shows once it arrived (and the worker kept it).
+    await page.getByRole('button', { name: 'Campus Access QR Code' }).waitFor();
     await page.context().setOffline(true);
     try {
       await page.reload();

@@ -31,7 +31,8 @@ export async function startAgentProcess(configPath: string, guardPort: number): 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then its output has been read to the end.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const guardUrl = `http://127.0.0.1:${guardPort}/`;
   const status = async () => (await (await fetch(`${guardUrl}api/status`)).json()) as AgentStatus;
   const deadline = Date.now() + 30_000;

@@ -52,6 +52,9 @@ export async function decodeQrFromScreenshot(target: Page | Locator): Promise<Sc
   if ('waitFor' in target) {
     await target.waitFor({ state: 'visible' });
     await target.evaluate(IMAGE_LOADED);
+  } else {
+    // data: images too load asynchronously: a page taken before they finished shows no code.
+    await target.waitForFunction('Array.from(document.images).every((image) => image.complete)');
   }
   // A page is taken whole (fullPage), so the code is found wherever the layout put it.
   return decodeQrPng(await ('waitFor' in target ? target.screenshot({ type: 'png' }) : target.screenshot({ type: 'png', fullPage: true })));

@@ -48,9 +48,10 @@ function GatesAdmin() {
   const [done, setDone] = useState<string>();
 
   const showIssued = async (code: IssuedEnrollmentCode) => {
-    setIssued(code);
     setDone(undefined);
+    // The list first, then the code: the new gate's card is there when it shows.
     await reload();
+    setIssued(code);
   };
 
   return (

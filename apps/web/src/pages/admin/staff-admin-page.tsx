@@ -45,8 +45,9 @@ function StaffAdmin() {
       <CreateStaffForm
         onCreated={async (member) => {
           setDone(undefined);
-          setCreated(member);
+          // The table first, then the password card: the new member's row is there when it shows.
           await reload();
+          setCreated(member);
         }}
       />
       {loadError && <LoadFailed message={loadError} onRetry={() => void reload()} />}
