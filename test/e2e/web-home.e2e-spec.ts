@@ -52,6 +52,38 @@ describe('alumni home page', () => {
     await page.context().close();
   });
 
+  it('tries the session check again when its answer is lost, and offers "Try again" when the portal stays away', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const networkError = page.getByText('Cannot reach the portal. Check your connection and try again.', { exact: true });
+    let dropsLeft = 2;
+    let checks = 0;
+    await page.route('**/api/session', (route) => {
+      checks++;
+      if (dropsLeft > 0) {
+        dropsLeft--;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    // Two lost answers: the third try gets through and the signed-out visitor goes to sign in, never told of a fault.
+    await page.goto(new URL('/profile', portal.baseUrl).href);
+    await page.waitForURL('**/sign-in?next=%2Fprofile');
+    expect(checks).toBe(3);
+    expect(await networkError.count()).toBe(0);
+
+    // Three lost answers in a row: the page says so, and its "Try again" asks once more.
+    dropsLeft = 3;
+    checks = 0;
+    await page.goto(new URL('/profile', portal.baseUrl).href);
+    await networkError.waitFor();
+    expect(checks).toBe(3);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL('**/sign-in?next=%2Fprofile');
+    expect(checks).toBe(4);
+    await context.close();
+  });
+
   it('serves client routes through the SPA fallback', async () => {
     const page = await open('en-US', '/sign-in');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, identity } from '../api/api.js';
+import { isApiError } from '../api/client.js';
 import type { Role, Session } from '../api/identity.js';
 import { forgetOfflineData } from '../pwa/register-service-worker.js';
 
@@ -34,6 +35,27 @@ async function nameOf(session: Session): Promise<string | undefined> {
   return undefined;
 }
 
+/** Pauses before the session check's second and third tries. */
+const SESSION_RETRY_DELAYS_MS = [300, 1_200];
+
+/**
+ * Asks who is signed in, trying again twice when the answer did not come through (a dropped connection, a portal
+ * restarting behind its proxy): every page waits on this answer, so a passing hiccup should not put "cannot reach
+ * the portal" on the screen. Any answer the portal did give is final.
+ */
+async function sessionWithRetries(): Promise<Session> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await identity.session();
+    } catch (error) {
+      const transient = isApiError(error) && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
+      const delay = SESSION_RETRY_DELAYS_MS[attempt];
+      if (!transient || delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
@@ -47,7 +69,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
 
   const refresh = useCallback(async () => {
     try {
-      await accept(await identity.session());
+      await accept(await sessionWithRetries());
     } catch {
       setState({ status: 'error' });
     }
