@@ -29,6 +29,7 @@ import { IdentityExceptionFilter } from '../identity/identity-exception.filter.j
 import { CurrentSubject, Roles, STAFF_ROLES, type StaffRole, type Subject } from '../identity/roles.js';
 import type { StaffAccountEntity } from './staff-account.entity.js';
 import { StaffService } from './staff.service.js';
+import { IsPlainLine } from '../profile/dto/profile-validators.js';
 
 export class StaffResponse {
   @ApiProperty({ format: 'uuid' })
@@ -61,6 +62,10 @@ export class CreateStaffDto {
   @IsString()
   @IsNotEmpty({ message: 'Please enter a name.' })
   @MaxLength(200)
+  // Shown in the audit log and on every page a staff member acts on: nothing that disguises a name.
+  @IsPlainLine({
+    message: 'name must be text on one line, without line breaks, control or bidirectional-override characters: retype it plainly.',
+  })
   name!: string;
 
   @ApiProperty({ enum: STAFF_ROLES })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAIL_LOCALES, type MailLocale } from '../../mail/mail-templates.js';
+import { IsPlainLine, IsPlainText } from '../../profile/dto/profile-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -17,6 +18,9 @@ export class ReasonDto {
   @Transform(trim)
   @IsString()
   @Length(3, 1000)
+  @IsPlainText({
+    message: 'reason must be text without control or bidirectional-override characters: it is mailed to the alumnus as typed.',
+  })
   reason!: string;
 }
 
@@ -25,24 +29,28 @@ export class PrivilegeDto {
   @Transform(trim)
   @IsString()
   @Length(1, 200)
+  @IsPlainLine({ message: 'titleEn must be text on one line, without line breaks, control or bidirectional-override characters' })
   titleEn!: string;
 
   @ApiProperty({ maxLength: 200 })
   @Transform(trim)
   @IsString()
   @Length(1, 200)
+  @IsPlainLine({ message: 'titleZhHant must be text on one line, without line breaks, control or bidirectional-override characters' })
   titleZhHant!: string;
 
   @ApiProperty({ maxLength: 2000 })
   @Transform(trim)
   @IsString()
   @MaxLength(2000)
+  @IsPlainText({ message: 'descriptionEn must be text without control or bidirectional-override characters' })
   descriptionEn!: string;
 
   @ApiProperty({ maxLength: 2000 })
   @Transform(trim)
   @IsString()
   @MaxLength(2000)
+  @IsPlainText({ message: 'descriptionZhHant must be text without control or bidirectional-override characters' })
   descriptionZhHant!: string;
 
   @ApiPropertyOptional({ default: 0, description: 'Lower first' })

@@ -4,11 +4,15 @@ import { gatePolicySchema, type GatePolicy } from '@campuspass/contracts';
 import type { GateEntity } from '../gate.entity.js';
 import type { IssuedEnrollmentCode } from '../gate-admin.service.js';
 import type { GateHeartbeatRow, GateListRow } from '../gates.repository.js';
+import { IsPlainLine, IsPlainText } from '../../profile/dto/profile-validators.js';
 
 export class CreateGateDto {
   @ApiProperty({ description: 'Where the gate stands, e.g. "North Entrance, Turnstile 1"', minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200, { message: 'name must have 1 to 200 characters, e.g. "North Entrance, Turnstile 1"' })
+  @IsPlainLine({
+    message: 'name must be text on one line, line breaks, control or bidirectional-override characters, e.g. "North Entrance, Turnstile 1"',
+  })
   name!: string;
 }
 
@@ -16,6 +20,7 @@ export class RevokeGateDto {
   @ApiProperty({ description: 'Why, for the audit log (e.g. "device stolen")', minLength: 3, maxLength: 500 })
   @IsString()
   @Length(3, 500, { message: 'reason must have 3 to 500 characters, e.g. "device stolen"' })
+  @IsPlainText({ message: 'reason must be text without control or bidirectional-override characters, e.g. "device stolen"' })
   reason!: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { KEY_PURPOSES, KEY_STATUSES, type KeyPurpose, type KeyStatus } from '../signing-key.entity.js';
 import { REVOCATION_REASON_MAX, REVOCATION_REASON_MIN, type KeyChangeRecord, type KeyView, type RotationResult } from '../keys.service.js';
+import { IsPlainText } from '../../profile/dto/profile-validators.js';
 
 export class RotateKeysDto {
   @ApiPropertyOptional({
@@ -22,6 +23,9 @@ export class RevokeKeyDto {
   @IsString({ message: 'reason is required: say why the key is revoked, e.g. "private key exposed in a backup"' })
   @Length(REVOCATION_REASON_MIN, REVOCATION_REASON_MAX, {
     message: `reason must have ${REVOCATION_REASON_MIN} to ${REVOCATION_REASON_MAX} characters, e.g. "private key exposed in a backup"`,
+  })
+  @IsPlainText({
+    message: 'reason must be text without control or bidirectional-override characters, e.g. "private key exposed in a backup"',
   })
   reason!: string;
 }

@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsPlainLine } from '../../profile/dto/profile-validators.js';
 
 /** The limits the AAO may set (the contract's ADMIN_GUEST_POLICY_LIMITS; repeated here so the DTO is self-contained). */
 export const GUEST_POLICY_BOUNDS = {
@@ -57,6 +58,10 @@ export class GuestPolicyUpdateDto {
   @IsString({ each: true, message: 'Each purpose must be text.' })
   @IsNotEmpty({ each: true, message: 'A purpose cannot be empty: type a purpose or remove the line.' })
   @MaxLength(purposes.maxLength, { each: true, message: `Each purpose must be at most ${purposes.maxLength} characters.` })
+  @IsPlainLine({
+    each: true,
+    message: 'Each purpose must be text on one line, without line breaks, control or bidirectional-override characters.',
+  })
   @ArrayUnique((purpose: unknown) => (typeof purpose === 'string' ? purpose.toLowerCase() : purpose), {
     message: 'Each purpose may appear only once (ignoring case): remove the repeated one.',
   })
