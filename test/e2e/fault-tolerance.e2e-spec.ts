@@ -520,6 +520,24 @@ describe('Fault tolerance: gates keep admitting through outages; PostgreSQL ends
     const passed = committed.filter((entry) => entry.event.type === 'passage' && entry.event.passage === 'passed');
     expect(passed.length).toBeGreaterThan(0);
     expect(new Set(passed.map((entry) => entry.event.pass!.passId)).size).toBe(passed.length);
+    // Every grant has exactly one outcome, kills or not: a passage the agent never saw end (killed between the grant
+    // and the passage) is recorded as interrupted when it starts again.
+    const passagesOf = new Map<string, GateEvent['passage'][]>();
+    for (const entry of committed) {
+      if (entry.event.type !== 'passage') continue;
+      const outcomes = passagesOf.get(entry.event.scanEventId!) ?? [];
+      outcomes.push(entry.event.passage);
+      passagesOf.set(entry.event.scanEventId!, outcomes);
+    }
+    const withoutOne = granted.filter((entry) => passagesOf.get(entry.eventId)?.length !== 1);
+    expect(withoutOne.map((entry) => ({ scan: entry.eventId, passages: passagesOf.get(entry.eventId) ?? [] }))).toEqual([]);
+    const outcomes = granted.map((entry) => passagesOf.get(entry.eventId)![0]);
+    expect(outcomes.every((outcome) => ['passed', 'not-passed', 'sensor-fault', 'interrupted'].includes(outcome!))).toBe(true);
+    expect(committed.filter((entry) => entry.event.type === 'passage')).toHaveLength(granted.length);
+    const interrupted = outcomes.filter((outcome) => outcome === 'interrupted').length;
+    process.stdout.write(
+      `fault-tolerance: every one of the ${granted.length} grants has one passage event; ${interrupted} interrupted by a kill\n`,
+    );
     await stopGate(gate);
   });
 

@@ -31,6 +31,13 @@ export type DenialReason = (typeof DENIAL_REASONS)[number];
 export const GATE_EVENT_TYPES = ['scan', 'passage', 'forced-passage', 'manual-open', 'sensor-fault', 'alert'] as const;
 export type GateEventType = (typeof GATE_EVENT_TYPES)[number];
 
+/**
+ * How a grant ended: the turnstile turned, it did not within the timeout (or the relay failed), the sensor failed,
+ * or the gate agent stopped abruptly (crash, power loss) before the passage ended and recorded that on restart.
+ */
+export const GATE_PASSAGE_OUTCOMES = ['passed', 'not-passed', 'sensor-fault', 'interrupted'] as const;
+export type GatePassageOutcome = (typeof GATE_PASSAGE_OUTCOMES)[number];
+
 const hex = (bytes: number) =>
   z
     .string()
@@ -70,7 +77,7 @@ export const gateEventSchema = z
       })
       .nullable(),
     /** passage: the outcome of a grant (the scan event it follows is `scanEventId`). */
-    passage: z.enum(['passed', 'not-passed', 'sensor-fault']).nullable(),
+    passage: z.enum(GATE_PASSAGE_OUTCOMES).nullable(),
     scanEventId: z.uuid().nullable(),
     /** manual-open: who opened, as the guard identified on the guard page. */
     operator: z.string().max(200).nullable(),

@@ -58,7 +58,7 @@ export interface LiveEntry {
   readonly reason: string | null;
   readonly passId: string | null;
   readonly holder: EntryHolder | null;
-  readonly passage: 'passed' | 'not-passed' | 'sensor-fault' | null;
+  readonly passage: 'passed' | 'not-passed' | 'sensor-fault' | 'interrupted' | null;
   readonly operator: string | null;
   readonly clockTrusted: boolean;
   readonly occurredAt: string;

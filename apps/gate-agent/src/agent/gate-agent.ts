@@ -82,6 +82,7 @@ export class GateAgent {
   readonly #pendingAlerts: GateEventFields[] = [];
   readonly #startedAt = Date.now();
   #wakeStopped: (() => void) | undefined;
+  #abandoned = false;
 
   constructor(
     readonly config: GateConfig,
@@ -145,6 +146,8 @@ export class GateAgent {
         }),
     });
     for (const alert of this.#pendingAlerts.splice(0)) this.#alert(alert);
+    // Before the sync and any input: grants the last run left open are passages it never saw end.
+    this.#recordInterruptedPassages(this.#recorder);
 
     this.#sync = new GateSync({
       config: this.config,
@@ -188,6 +191,28 @@ export class GateAgent {
     this.events.removeAllListeners();
   }
 
+  /**
+   * Test seam standing in for SIGKILL or a power cut: the store is closed first, as is, so nothing more reaches the
+   * disk (open passages get no outcome, the trusted time no checkpoint); then the devices, timers and sync are
+   * released so the process can go on. Production never calls it.
+   */
+  async stopAbruptly(): Promise<void> {
+    if (this.#phase === 'stopped' || this.#phase === 'stopping') return;
+    this.#abandoned = true;
+    this.store.close();
+    this.#setPhase('stopping');
+    this.#wakeStopped?.();
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    this.events.removeAllListeners();
+    await this.#sync?.stop().catch(() => undefined);
+    await this.#scanStream?.stop().catch(() => undefined);
+    await this.#decoder?.close().catch(() => undefined);
+    await this.#hardware?.close().catch(() => undefined);
+    await Promise.all(this.#grants);
+    await this.#fireInput?.close().catch(() => undefined);
+    this.#setPhase('stopped');
+  }
+
   /** Decides one scanned text and acts on it; resolves with what the guard page shows (after the commit). */
   handleScan(scan: Pick<Scan, 'text' | 'via'>): ScanView {
     const recorder = this.#recorder;
@@ -219,6 +244,8 @@ export class GateAgent {
           detail: decision.degradedClock ? 'granted under the degraded clock policy (clock untrusted)' : null,
         },
         reading,
+        // A grant stays open on disk until its passage event: a restart before then records it as interrupted.
+        { opensGrant: decision.decision === 'granted' },
       ).eventId;
     } catch (error) {
       // Not recorded, not opened: a grant that could not be committed durably is no grant.
@@ -245,7 +272,9 @@ export class GateAgent {
     if (!this.#recorder || this.#phase !== 'running') {
       throw new GateAgentStartError('the gate is not running yet (it is enrolling or stopping); try again in a moment');
     }
-    const event = this.#recorder.record({ type: 'manual-open', operator, detail: 'opened from the guard page' });
+    const event = this.#recorder.record({ type: 'manual-open', operator, detail: 'opened from the guard page' }, undefined, {
+      opensGrant: true,
+    });
     this.#log.info({ eventId: event.eventId, operator }, 'manual open');
     this.events.emit('manual-open', { eventId: event.eventId, operator, at: event.occurredAt });
     this.hardware.indicator.show('granted');
@@ -392,7 +421,18 @@ export class GateAgent {
     void done.finally(() => this.#grants.delete(done));
   }
 
+  #recordInterruptedPassages(recorder: GateEventRecorder): void {
+    try {
+      const count = recorder.recordInterruptedPassages();
+      this.#log.info({ count }, 'open grants left by the last stop recorded as interrupted passages');
+    } catch (error) {
+      // Left open on disk: the next start tries again. The gate still runs; new grants are recorded as usual.
+      this.#log.error(errorDetails(error), 'passages cut short by the last stop could not be recorded as interrupted');
+    }
+  }
+
   #onPassage(result: PassageResult, pass: ScanPass | undefined): void {
+    if (this.#abandoned) return; // stopAbruptly(): as after SIGKILL, nothing more is recorded
     try {
       // Anti-passback and single use change only on a passage (a sensed one, or the pulse where there is no sensor).
       if (result.outcome === 'passed' && pass) this.store.usage.recordPassage(pass.passId, pass.campusDay, result.endedAt);
@@ -423,6 +463,7 @@ export class GateAgent {
 
   /** Records an alarm or alert event (kept until enrollment gives the gate its id) and shows it on the guard page. */
   #alert(fields: GateEventFields): void {
+    if (this.#abandoned) return;
     const view = { reason: fields.reason ?? fields.type, detail: fields.detail ?? null, at: new Date().toISOString() };
     if (!this.#recorder) {
       this.#pendingAlerts.push(fields);

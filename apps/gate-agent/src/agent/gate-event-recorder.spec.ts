@@ -1,12 +1,13 @@
 import { GATE_EVENT_FORMAT, type GateEvent } from '@campuspass/contracts';
-import type { OutboxEntry, OutboxStatus, OutboxStore } from '../store/store.ports.js';
+import type { AppendOptions, OpenGrant, OutboxEntry, OutboxStatus, OutboxStore } from '../store/store.ports.js';
 import { GateEventRecorder } from './gate-event-recorder.js';
 
 const GATE_ID = '6f1c1c52-5d0e-4c8e-9a55-0c7a4f1f2b10';
 
-/** An outbox in memory with the SQLite adapter's capacity rule (append refuses at capacity). */
+/** An outbox in memory with the SQLite adapter's capacity and open-grant rules (append refuses at capacity). */
 class ArrayOutbox implements OutboxStore {
   readonly events: GateEvent[] = [];
+  readonly grants = new Map<string, Date>();
   delivered = 0;
 
   constructor(
@@ -14,11 +15,20 @@ class ArrayOutbox implements OutboxStore {
     private readonly threshold: number,
   ) {}
 
-  append(event: Omit<GateEvent, 'sequence'>): GateEvent {
+  append(event: Omit<GateEvent, 'sequence'>, options: AppendOptions = {}): GateEvent {
     if (this.events.length - this.delivered >= this.capacity) throw new Error('outbox full');
     const stored = { ...event, sequence: this.events.length + 1 };
     this.events.push(stored);
+    if (options.opensGrant) this.grants.set(stored.eventId, new Date(stored.occurredAt));
+    if (stored.type === 'passage' && stored.scanEventId !== null) this.grants.delete(stored.scanEventId);
     return stored;
+  }
+  openGrants(): readonly OpenGrant[] {
+    return [...this.grants].map(([scanEventId, grantedAt]) => ({
+      scanEventId,
+      grantedAt,
+      grantEvent: this.events.find((event) => event.eventId === scanEventId),
+    }));
   }
   peek(): readonly OutboxEntry[] {
     return [];
@@ -97,6 +107,27 @@ describe('GateEventRecorder', () => {
     expect(instance.checkFill().aboveAlertThreshold).toBe(false);
     for (let index = 0; index < 5; index++) instance.record({ type: 'alert', reason: 'test' });
     expect(alerts).toEqual([5, 5]);
+  });
+
+  it('records an interrupted passage for each grant left open, with the grant’s pass, and none on the next start', () => {
+    const outbox = new ArrayOutbox(100, 0.8);
+    const { instance } = recorder(outbox);
+    const pass = { passId: 'ab'.repeat(16), kind: 'guest' as const, campusDay: 20419, ecardId: 7, guestIndex: 1 };
+    const scan = instance.record({ type: 'scan', decision: 'granted', pass }, undefined, { opensGrant: true });
+    const manual = instance.record({ type: 'manual-open', operator: 'Guard Lam' }, undefined, { opensGrant: true });
+    const closed = instance.record({ type: 'scan', decision: 'granted', pass }, undefined, { opensGrant: true });
+    instance.record({ type: 'passage', passage: 'passed', scanEventId: closed.eventId, pass });
+    expect(outbox.openGrants().map((grant) => grant.scanEventId)).toEqual([scan.eventId, manual.eventId]);
+
+    expect(instance.recordInterruptedPassages()).toBe(2);
+    const interrupted = outbox.events.filter((event) => event.passage === 'interrupted');
+    expect(interrupted).toEqual([
+      expect.objectContaining({ type: 'passage', scanEventId: scan.eventId, pass, clockTrusted: false }),
+      expect.objectContaining({ type: 'passage', scanEventId: manual.eventId, pass: null }),
+    ]);
+    expect(interrupted[0]!.detail).toBe('the gate agent stopped before this passage ended (restarted at 2026-11-27T01:00:00.000Z)');
+    expect(outbox.openGrants()).toEqual([]);
+    expect(instance.recordInterruptedPassages()).toBe(0);
   });
 
   it('lets a refused append through as an error (the caller must not act on an unrecorded decision)', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GATE_EVENT_FORMAT, type GateEvent } from '@campuspass/contracts';
-import type { OutboxStatus, OutboxStore } from '../store/store.ports.js';
+import type { AppendOptions, OutboxStatus, OutboxStore } from '../store/store.ports.js';
 import type { ScanPass } from '../verify/decide-scan.js';
 
 /** The fields that differ between events; the recorder adds id, gate, time, clock and bundle version. */
@@ -36,27 +36,62 @@ export class GateEventRecorder {
     this.#aboveThreshold = options.outbox.status().aboveAlertThreshold;
   }
 
-  /** Appends the event (stamped with `reading`, default the clock now); throws StoreError (OutboxFullError) when it could not be recorded. */
-  record(fields: GateEventFields, reading: { readonly now: Date; readonly trusted: boolean } = this.options.clock()): GateEvent {
-    const event = this.options.outbox.append({
-      format: GATE_EVENT_FORMAT,
-      eventId: randomUUID(),
-      gateId: this.options.gateId,
-      occurredAt: reading.now.toISOString(),
-      clockTrusted: reading.trusted,
-      bundleVersion: this.options.bundleVersion(),
-      decision: null,
-      reason: null,
-      pass: null,
-      passage: null,
-      scanEventId: null,
-      operator: null,
-      detail: null,
-      ...fields,
-    });
+  /**
+   * Appends the event (stamped with `reading`, default the clock now); throws StoreError (OutboxFullError) when it
+   * could not be recorded. `opensGrant`: the event grants a passage, kept open until its `passage` event is recorded.
+   */
+  record(
+    fields: GateEventFields,
+    reading: { readonly now: Date; readonly trusted: boolean } = this.options.clock(),
+    options: AppendOptions = {},
+  ): GateEvent {
+    const event = this.options.outbox.append(
+      {
+        format: GATE_EVENT_FORMAT,
+        eventId: randomUUID(),
+        gateId: this.options.gateId,
+        occurredAt: reading.now.toISOString(),
+        clockTrusted: reading.trusted,
+        bundleVersion: this.options.bundleVersion(),
+        decision: null,
+        reason: null,
+        pass: null,
+        passage: null,
+        scanEventId: null,
+        operator: null,
+        detail: null,
+        ...fields,
+      },
+      options,
+    );
     this.options.onAppended?.(event);
     this.checkFill();
     return event;
+  }
+
+  /**
+   * Records a `passage` event with outcome `interrupted` for every grant the outbox still holds open: at start-up,
+   * before any input is read, these are passages the previous run never saw end (SIGKILL, power loss). Each event
+   * and the closing of its grant commit together. The pass is copied from the grant's event; single-use and
+   * anti-passback state are left alone (a pass whose passage was cut short stays usable, as after `not-passed`).
+   * Returns how many were recorded; throws StoreError when one could not be (the rest stay open for the next start).
+   */
+  recordInterruptedPassages(): number {
+    const grants = this.options.outbox.openGrants();
+    for (const grant of grants) {
+      const reading = this.options.clock();
+      this.record(
+        {
+          type: 'passage',
+          passage: 'interrupted',
+          scanEventId: grant.scanEventId,
+          pass: grant.grantEvent?.pass ?? null,
+          detail: `the gate agent stopped before this passage ended (restarted at ${reading.now.toISOString()})`,
+        },
+        reading,
+      );
+    }
+    return grants.length;
   }
 
   /** Re-reads the outbox fill; reports a crossing of the alert threshold (call after appends and drains). */

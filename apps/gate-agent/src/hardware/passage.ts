@@ -2,7 +2,11 @@ import type { PassageSensor } from './passage-sensor.port.js';
 import type { Relay } from './relay.port.js';
 import { TypedEventEmitter } from './typed-event-emitter.js';
 
-/** granted → pulsed → passed | not-passed | sensor-fault (ARCHITECTURE "The passage"). */
+/**
+ * granted → pulsed → passed | not-passed | sensor-fault (ARCHITECTURE "The passage"). This state lives in memory
+ * only; the gate event `interrupted` outcome is not one of these: the agent records it at start-up for grants the
+ * store still holds open (the previous run died before their passage ended).
+ */
 export type PassageState = 'granted' | 'pulsed' | PassageOutcome;
 export type PassageOutcome = 'passed' | 'not-passed' | 'sensor-fault';
 

@@ -50,10 +50,31 @@ export interface OutboxStatus {
   readonly oldestPendingAt: Date | undefined;
 }
 
+export interface AppendOptions {
+  /**
+   * The event grants a passage (a granted scan, a manual open): an open grant is stored with it, in the same
+   * transaction, until the `passage` event naming it as `scanEventId` is appended.
+   */
+  readonly opensGrant?: boolean;
+}
+
+/** A grant whose passage event has not been recorded: left over at start-up, its passage was cut short. */
+export interface OpenGrant {
+  readonly scanEventId: string;
+  readonly grantedAt: Date;
+  /** The grant's own event, while the outbox still holds it (delivered events are pruned after the retention). */
+  readonly grantEvent: GateEvent | undefined;
+}
+
 /** Events waiting to reach the portal. `append` is the durable commit of a decision. */
 export interface OutboxStore {
-  /** Assigns the next per-gate sequence number and stores the event; throws `OutboxFullError` when at capacity. */
-  append(event: Omit<GateEvent, 'sequence'>): GateEvent;
+  /**
+   * Assigns the next per-gate sequence number and stores the event; throws `OutboxFullError` when at capacity.
+   * A `passage` event closes the open grant of its `scanEventId` in the same transaction.
+   */
+  append(event: Omit<GateEvent, 'sequence'>, options?: AppendOptions): GateEvent;
+  /** Grants whose passage has not been recorded, oldest first. */
+  openGrants(): readonly OpenGrant[];
   /** Oldest pending events first. */
   peek(limit: number): readonly OutboxEntry[];
   /** Marks events as delivered (the portal queue accepted them); delivered events are kept for a while, then pruned. */

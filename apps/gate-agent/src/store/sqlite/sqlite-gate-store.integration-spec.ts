@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { GATE_EVENT_FORMAT, type GateEvent } from '@campuspass/contracts';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { GateEventRecorder } from '../../agent/gate-event-recorder.js';
 import { isOutboxFullError, isStoreError, StoreErrorCode } from '../store.error.js';
 import { SqliteGateStore } from './sqlite-gate-store.js';
 
@@ -34,6 +35,16 @@ function alertEvent(overrides: Partial<GateEvent> = {}): Omit<GateEvent, 'sequen
   };
 }
 
+const PASS: NonNullable<GateEvent['pass']> = { passId: 'ab'.repeat(16), kind: 'guest', campusDay: 20419, ecardId: 7, guestIndex: 1 };
+
+function grantedScan(overrides: Partial<GateEvent> = {}): Omit<GateEvent, 'sequence'> {
+  return alertEvent({ type: 'scan', decision: 'granted', reason: null, pass: PASS, ...overrides });
+}
+
+function passageOf(scan: GateEvent, passage: GateEvent['passage'] = 'passed'): Omit<GateEvent, 'sequence'> {
+  return alertEvent({ type: 'passage', reason: null, passage, scanEventId: scan.eventId, pass: scan.pass });
+}
+
 describe('SqliteGateStore', () => {
   let dir: string;
   let filePath: string;
@@ -56,13 +67,13 @@ describe('SqliteGateStore', () => {
   it('creates the file owner-only, in WAL mode with synchronous=FULL and the schema migrated', () => {
     const store = openStore();
     store.outbox.append(alertEvent());
-    expect(store.diagnostics()).toEqual({ journalMode: 'wal', synchronous: 'full', schemaVersion: 1, busyTimeoutMs: 5000 });
+    expect(store.diagnostics()).toEqual({ journalMode: 'wal', synchronous: 'full', schemaVersion: 2, busyTimeoutMs: 5000 });
     expect(statSync(filePath).mode & 0o777).toBe(0o600);
     expect(statSync(`${filePath}-wal`).mode & 0o777).toBe(0o600);
     const reader = new Database(filePath, { readonly: true });
     try {
       expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(reader.pragma('user_version', { simple: true })).toBe(1);
+      expect(reader.pragma('user_version', { simple: true })).toBe(2);
     } finally {
       reader.close();
     }
@@ -155,6 +166,102 @@ describe('SqliteGateStore', () => {
     expect(store.usage.get('cd'.repeat(16))).toBeUndefined();
     expect(store.bundle.load()).toEqual({ version: 7, stateJson: '{"keys":[]}' });
     expect(store.clock.lastTrustedTime()).toEqual(new Date('2026-11-27T09:00:00Z'));
+  });
+
+  describe('open grants', () => {
+    /** Makes every write to open_grant fail, from another connection, as a full disk or an I/O error would. */
+    const failOpenGrantWrites = (operation: 'INSERT' | 'DELETE') => {
+      const db = new Database(filePath);
+      try {
+        db.exec(`CREATE TRIGGER fail_open_grant BEFORE ${operation} ON open_grant BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+      } finally {
+        db.close();
+      }
+    };
+    const recorderOn = (store: SqliteGateStore, now: Date) =>
+      new GateEventRecorder({ gateId: GATE_ID, outbox: store.outbox, clock: () => ({ now, trusted: true }), bundleVersion: () => 3 });
+
+    it('keeps a granted scan open with its event until its passage is appended, each in one transaction', () => {
+      const store = openStore();
+      const scan = store.outbox.append(grantedScan(), { opensGrant: true });
+      store.outbox.append(grantedScan({ decision: 'denied', reason: 'revoked' }));
+      const manual = store.outbox.append(alertEvent({ type: 'manual-open', reason: null, operator: 'Guard Lam' }), { opensGrant: true });
+      expect(store.outbox.openGrants()).toEqual([
+        { scanEventId: scan.eventId, grantedAt: new Date(scan.occurredAt), grantEvent: scan },
+        { scanEventId: manual.eventId, grantedAt: new Date(manual.occurredAt), grantEvent: manual },
+      ]);
+      store.outbox.append(passageOf(scan, 'not-passed'));
+      expect(store.outbox.openGrants().map((grant) => grant.scanEventId)).toEqual([manual.eventId]);
+      expect(() => store.outbox.append(alertEvent(), { opensGrant: true })).toThrow(/opens a grant/);
+
+      // The grant row cannot be written: the scan is not recorded either (no grant without its open row).
+      failOpenGrantWrites('INSERT');
+      const pendingBefore = store.outbox.status().pending;
+      expect(() => store.outbox.append(grantedScan(), { opensGrant: true })).toThrow(/disk trouble/);
+      expect(store.outbox.status().pending).toBe(pendingBefore);
+      expect(store.outbox.openGrants()).toHaveLength(1);
+    });
+
+    it('does not record a passage whose grant cannot be closed (both or neither)', () => {
+      const store = openStore();
+      const scan = store.outbox.append(grantedScan(), { opensGrant: true });
+      failOpenGrantWrites('DELETE');
+      expect(() => store.outbox.append(passageOf(scan))).toThrow(/disk trouble/);
+      expect(store.outbox.peek(10).map((entry) => entry.event.type)).toEqual(['scan']);
+      expect(store.outbox.openGrants().map((grant) => grant.scanEventId)).toEqual([scan.eventId]);
+    });
+
+    it('keeps a grant open across a crash before its passage; the next start records it interrupted, once', () => {
+      let store = openStore();
+      const scan = store.outbox.append(grantedScan(), { opensGrant: true });
+      const ended = store.outbox.append(grantedScan(), { opensGrant: true });
+      store.outbox.append(passageOf(ended));
+      store.outbox.markDelivered([scan.eventId]); // delivered but not yet pruned: its pass is still there to copy
+      store.close(); // the process dies here: no passage for `scan`
+
+      store = openStore();
+      expect(store.outbox.openGrants()).toEqual([{ scanEventId: scan.eventId, grantedAt: new Date(scan.occurredAt), grantEvent: scan }]);
+      const restartedAt = new Date('2026-11-27T10:15:00.000Z');
+      expect(recorderOn(store, restartedAt).recordInterruptedPassages()).toBe(1);
+      expect(store.outbox.openGrants()).toEqual([]);
+      const interrupted = store.outbox.peek(10).filter((entry) => entry.event.passage === 'interrupted');
+      expect(interrupted.map((entry) => entry.event)).toEqual([
+        expect.objectContaining({
+          type: 'passage',
+          passage: 'interrupted',
+          scanEventId: scan.eventId,
+          pass: PASS,
+          clockTrusted: true,
+          occurredAt: restartedAt.toISOString(),
+          detail: 'the gate agent stopped before this passage ended (restarted at 2026-11-27T10:15:00.000Z)',
+        }),
+      ]);
+      // Single-use and anti-passback state are untouched: the pass stays usable.
+      expect(store.usage.get(PASS.passId)).toBeUndefined();
+      store.close();
+
+      store = openStore();
+      const pendingBefore = store.outbox.status().pending;
+      expect(recorderOn(store, new Date()).recordInterruptedPassages()).toBe(0);
+      expect(store.outbox.status().pending).toBe(pendingBefore);
+    });
+
+    it('records an interrupted passage with no pass once the grant’s event was pruned', () => {
+      let store = openStore({ maxEvents: 1000, retentionDays: 1, alertThreshold: 0.8 });
+      const scan = store.outbox.append(grantedScan(), { opensGrant: true });
+      store.outbox.markDelivered([scan.eventId]);
+      expect(store.outbox.pruneDelivered(new Date(Date.now() + 2 * 86_400_000))).toBe(1);
+      store.close();
+
+      store = openStore();
+      expect(store.outbox.openGrants()).toEqual([
+        { scanEventId: scan.eventId, grantedAt: new Date(scan.occurredAt), grantEvent: undefined },
+      ]);
+      expect(recorderOn(store, new Date()).recordInterruptedPassages()).toBe(1);
+      expect(store.outbox.peek(10).map((entry) => entry.event)).toEqual([
+        expect.objectContaining({ passage: 'interrupted', scanEventId: scan.eventId, pass: null }),
+      ]);
+    });
   });
 
   it('lets readers on other connections read while a writer appends (WAL)', () => {

@@ -1,7 +1,17 @@
 import { join } from 'node:path';
 import { type GateEvent, gateEventSchema } from '@campuspass/contracts';
 import type Database from 'better-sqlite3';
-import type { BundleStateStore, ClockStateStore, OutboxEntry, OutboxStatus, OutboxStore, PassUsage, UsageStore } from '../store.ports.js';
+import type {
+  AppendOptions,
+  BundleStateStore,
+  ClockStateStore,
+  OpenGrant,
+  OutboxEntry,
+  OutboxStatus,
+  OutboxStore,
+  PassUsage,
+  UsageStore,
+} from '../store.ports.js';
 import { OutboxFullError, StoreError, StoreErrorCode } from '../store.error.js';
 import { openGateDatabase } from './sqlite-database.js';
 
@@ -39,6 +49,12 @@ interface OutboxRow {
   attempts: number;
 }
 
+interface OpenGrantRow {
+  scan_event_id: string;
+  granted_at: number;
+  event_json: string | null;
+}
+
 interface UsageRow {
   pass_id: string;
   first_passage_at: number;
@@ -47,7 +63,7 @@ interface UsageRow {
 }
 
 class SqliteOutboxStore implements OutboxStore {
-  private readonly appendTransaction: (event: GateEvent) => GateEvent;
+  private readonly appendTransaction: (event: GateEvent, opensGrant: boolean) => GateEvent;
   private readonly statements;
 
   constructor(
@@ -71,27 +87,53 @@ class SqliteOutboxStore implements OutboxStore {
       markDelivered: db.prepare('UPDATE outbox SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL'),
       markFailed: db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE event_id = ? AND delivered_at IS NULL'),
       prune: db.prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?'),
+      openGrant: db.prepare('INSERT INTO open_grant (scan_event_id, granted_at) VALUES (?, ?)'),
+      closeGrant: db.prepare('DELETE FROM open_grant WHERE scan_event_id = ?'),
+      openGrants: db.prepare<[], OpenGrantRow>(
+        `SELECT g.scan_event_id, g.granted_at, o.event_json
+           FROM open_grant g LEFT JOIN outbox o ON o.event_id = g.scan_event_id
+          ORDER BY g.granted_at, g.rowid`,
+      ),
     };
     // IMMEDIATE: the write lock is taken before the sequence is read, so two writers can never get one number.
-    const transaction = db.transaction((event: GateEvent) => {
+    // The grant and its open_grant row (or a passage and the removal of its grant's row) commit together: a crash
+    // leaves both or neither, so every grant on disk either has its passage event or is still open.
+    const transaction = db.transaction((event: GateEvent, opensGrant: boolean) => {
       const pending = this.statements.pendingCount.get()?.n ?? 0;
       if (pending >= this.limits.maxEvents) throw new OutboxFullError(this.limits.maxEvents, this.filePath);
       const sequence = this.statements.nextSequence.get(event.gateId)?.last as number;
       const stored: GateEvent = { ...event, sequence };
       this.statements.insert.run(sequence, stored.eventId, stored.gateId, stored.occurredAt, JSON.stringify(stored));
+      if (opensGrant) this.statements.openGrant.run(stored.eventId, Date.parse(stored.occurredAt));
+      if (stored.type === 'passage' && stored.scanEventId !== null) this.statements.closeGrant.run(stored.scanEventId);
       return stored;
     });
-    this.appendTransaction = (event) => transaction.immediate(event);
+    this.appendTransaction = (event, opensGrant) => transaction.immediate(event, opensGrant);
   }
 
-  append(event: Omit<GateEvent, 'sequence'>): GateEvent {
+  append(event: Omit<GateEvent, 'sequence'>, options: AppendOptions = {}): GateEvent {
     // Validate with a placeholder sequence: the real one is assigned inside the transaction.
     const parsed = gateEventSchema.safeParse({ ...event, sequence: 1 });
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
       throw new StoreError(StoreErrorCode.InvalidEvent, `Refusing to record a gate event that breaks the contract: ${problems}`);
     }
-    return this.appendTransaction(parsed.data);
+    const opensGrant = options.opensGrant === true;
+    if (opensGrant && !(parsed.data.decision === 'granted' || parsed.data.type === 'manual-open')) {
+      throw new StoreError(
+        StoreErrorCode.InvalidEvent,
+        `Only a granted scan or a manual open opens a grant, not a ${parsed.data.type} event`,
+      );
+    }
+    return this.appendTransaction(parsed.data, opensGrant);
+  }
+
+  openGrants(): readonly OpenGrant[] {
+    return this.statements.openGrants.all().map((row) => ({
+      scanEventId: row.scan_event_id,
+      grantedAt: new Date(row.granted_at),
+      grantEvent: row.event_json === null ? undefined : (JSON.parse(row.event_json) as GateEvent),
+    }));
   }
 
   peek(limit: number): readonly OutboxEntry[] {

@@ -41,4 +41,13 @@ export const MIGRATIONS: readonly string[] = [
     last_trusted_epoch INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Grants whose passage has not ended (ARCHITECTURE "The passage"). The row is written in the transaction that
+  -- records the grant and deleted in the one that records its passage event, so a row left at start-up is a passage
+  -- the agent never saw end (SIGKILL, power loss): the agent records it as interrupted.
+  CREATE TABLE open_grant (
+    scan_event_id TEXT    PRIMARY KEY,
+    granted_at    INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
