@@ -10,7 +10,7 @@ import { resolveDatabase } from './core/database/resolve-database.js';
 import { resolveKeyEncryptionKey } from './core/crypto/key-encryption-key.js';
 import { createLogger } from './core/logging/logger.js';
 import { maskSecrets } from './core/logging/mask.js';
-import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRotate } from './keys/keys.command.js';
+import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRewrap, runKeysRotate } from './keys/keys.command.js';
 import { runGatesCreate } from './gates/gates-create.command.js';
 import { resolveAppSecret } from './core/crypto/secrets.js';
 
@@ -114,6 +114,17 @@ program
         confirm: (question) => confirmOnTerminal(question),
       }),
     );
+  });
+
+program
+  .command('keys:rewrap')
+  .description(
+    'after KEY_ENCRYPTION_KEY was replaced (the old one in KEY_ENCRYPTION_KEY_PREVIOUS): re-seal every signing key still sealed under the old key-encryption key under KEY_ENCRYPTION_KEY, in one transaction; keys already under it are left alone; a key that opens under neither changes nothing and exits 1 naming it',
+  )
+  .option('--dry-run', 'report what would be re-sealed and write nothing')
+  .action(async (options: { dryRun?: boolean }) => {
+    const config = await resolveKeyEncryptionKey(loadAppConfig());
+    await withDataSource((dataSource) => runKeysRewrap(dataSource, config, options, { write: (text) => process.stdout.write(text) }));
   });
 
 program

@@ -83,6 +83,43 @@ describe('loadAppConfig', () => {
       }
     });
 
+    it('accepts KEY_ENCRYPTION_KEY_PREVIOUS in the same forms, masked wherever printed, and unset by default', () => {
+      expect(loadAppConfig({}).keys.previousEncryptionKey).toBeUndefined();
+      const previous = Buffer.alloc(32, 9).toString('base64url');
+      for (const [current, old] of [
+        [base64Key, previous],
+        ['0a'.repeat(32), Buffer.alloc(32, 9).toString('base64')],
+        [base64Key, '0b'.repeat(32)],
+      ] as const) {
+        const config = loadAppConfig({ KEY_ENCRYPTION_KEY: current, KEY_ENCRYPTION_KEY_PREVIOUS: ` ${old}\n` });
+        expect(config.keys.encryptionKey?.reveal()).toBe(current);
+        expect(config.keys.previousEncryptionKey?.reveal()).toBe(old);
+        expect(JSON.stringify(config)).not.toContain(old);
+        expect(inspect(config, { depth: 9 })).not.toContain(old);
+        expect(`${String(config.keys.previousEncryptionKey)}`).toBe('[masked]');
+      }
+    });
+
+    it('refuses a KEY_ENCRYPTION_KEY_PREVIOUS of the wrong length or alphabet without echoing it', () => {
+      for (const bad of ['0a'.repeat(31), Buffer.alloc(16).toString('base64'), 'z'.repeat(64), Buffer.alloc(33).toString('base64')]) {
+        const problems = problemsOf({ KEY_ENCRYPTION_KEY: base64Key, KEY_ENCRYPTION_KEY_PREVIOUS: bad });
+        expect(problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes/)]);
+        expect(problems[0]).not.toContain(bad);
+      }
+    });
+
+    it('refuses a KEY_ENCRYPTION_KEY_PREVIOUS equal to KEY_ENCRYPTION_KEY, even written another way, or without it', () => {
+      const sameHex = Buffer.alloc(32, 7).toString('hex');
+      for (const same of [base64Key, sameHex, Buffer.alloc(32, 7).toString('base64url')]) {
+        const problems = problemsOf({ KEY_ENCRYPTION_KEY: base64Key, KEY_ENCRYPTION_KEY_PREVIOUS: same });
+        expect(problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_KEY_PREVIOUS must differ from KEY_ENCRYPTION_KEY/)]);
+        expect(problems[0]).not.toContain(same);
+      }
+      const alone = problemsOf({ KEY_ENCRYPTION_KEY_PREVIOUS: base64Key });
+      expect(alone).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_KEY_PREVIOUS .*set KEY_ENCRYPTION_KEY to the new key as well/)]);
+      expect(alone[0]).not.toContain(base64Key);
+    });
+
     it('defaults the rotation to a 2-day lead and a 30-day interval, and checks both', () => {
       expect(loadAppConfig({}).keys).toEqual({ encryptionKey: undefined, rotationLeadDays: 2, rotationIntervalDays: 30 });
       expect(loadAppConfig({ KEY_ROTATION_LEAD_DAYS: '5', KEY_ROTATION_INTERVAL_DAYS: '7' }).keys).toMatchObject({

@@ -214,6 +214,12 @@ const environmentSchema = z
       .string()
       .refine((value) => parseKeyEncryptionKey(value) !== undefined, KEY_ENCRYPTION_KEY_MESSAGE)
       .optional(),
+    // Set only while the key-encryption key is being replaced: the old one, still opening what keys:rewrap has not
+    // re-sealed yet (deploy/runbooks/key-rotation.md).
+    KEY_ENCRYPTION_KEY_PREVIOUS: z
+      .string()
+      .refine((value) => parseKeyEncryptionKey(value) !== undefined, KEY_ENCRYPTION_KEY_MESSAGE)
+      .optional(),
     KEY_ROTATION_LEAD_DAYS: z.coerce
       .number({ error: 'must be a whole number of days' })
       .int('must be a whole number of days')
@@ -322,6 +328,26 @@ const environmentSchema = z
         message: 'is required in production (it encrypts the pass-signing private keys at rest; e.g. openssl rand -base64 32)',
       });
     }
+    if (env.KEY_ENCRYPTION_KEY_PREVIOUS !== undefined) {
+      const previous = parseKeyEncryptionKey(env.KEY_ENCRYPTION_KEY_PREVIOUS);
+      const current = env.KEY_ENCRYPTION_KEY === undefined ? undefined : parseKeyEncryptionKey(env.KEY_ENCRYPTION_KEY);
+      if (env.KEY_ENCRYPTION_KEY === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['KEY_ENCRYPTION_KEY_PREVIOUS'],
+          message:
+            'is the old key-encryption key while KEY_ENCRYPTION_KEY is being replaced: set KEY_ENCRYPTION_KEY to the new key as well (deploy/runbooks/key-rotation.md)',
+        });
+      } else if (previous && current && previous.equals(current)) {
+        // Compared as bytes: the same key written in hex and in base64 is still the same key.
+        context.addIssue({
+          code: 'custom',
+          path: ['KEY_ENCRYPTION_KEY_PREVIOUS'],
+          message:
+            'must differ from KEY_ENCRYPTION_KEY: it is the old key-encryption key being replaced (set KEY_ENCRYPTION_KEY to the new key, or remove KEY_ENCRYPTION_KEY_PREVIOUS once keys:rewrap has run)',
+        });
+      }
+    }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
       context.addIssue({
         code: 'custom',
@@ -397,6 +423,12 @@ export interface AppConfig {
      * Unset outside production: a random one is kept under `.data/` (see resolveKeyEncryptionKey).
      */
     readonly encryptionKey?: SecretValue;
+    /**
+     * KEY_ENCRYPTION_KEY_PREVIOUS: the key-encryption key being replaced, set only during a rotation of it. Keys are
+     * opened with encryptionKey first, then with this one; new keys are always sealed with encryptionKey, and
+     * `keys:rewrap` re-seals the old ones under it. Different from encryptionKey; requires it.
+     */
+    readonly previousEncryptionKey?: SecretValue;
     /** Days the next pass key is published in the gate bundle before it may sign. */
     readonly rotationLeadDays: number;
     /** Days a pass key signs before the scheduled rotation replaces it. */
@@ -471,6 +503,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appSecret: e.APP_SECRET,
     keys: {
       encryptionKey: e.KEY_ENCRYPTION_KEY ? new SecretValue(e.KEY_ENCRYPTION_KEY.trim()) : undefined,
+      previousEncryptionKey: e.KEY_ENCRYPTION_KEY_PREVIOUS ? new SecretValue(e.KEY_ENCRYPTION_KEY_PREVIOUS.trim()) : undefined,
       rotationLeadDays: e.KEY_ROTATION_LEAD_DAYS,
       rotationIntervalDays: e.KEY_ROTATION_INTERVAL_DAYS,
     },
@@ -515,5 +548,5 @@ function socialProvider(issuer: string, clientId?: string, clientSecret?: string
 
 /** Values of URL variables may hold passwords: never echo those back in an error. */
 function describeValue(name: string, value: string): string {
-  return /URL$|SECRET$|KEY$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
+  return /URL$|SECRET$|KEY$|KEY_PREVIOUS$/.test(name) ? 'a value hidden here because it may hold a password' : JSON.stringify(value);
 }

@@ -4,9 +4,18 @@ import { PassThrough } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
 import { runToExit } from '../../../../test/support/portal-process.js';
-import { loadAppConfig } from '../config/app-config.js';
+import { campusDayOf, encodePass, KeySet, verifyPass } from '@campuspass/pass-token';
+import { createNodeVerifier } from '@campuspass/pass-token/node';
+import { AuditEventEntity } from '../admin/audit-event.entity.js';
+import { AuditRepository } from '../admin/audit.repository.js';
+import { AuditService } from '../admin/audit.service.js';
+import { loadAppConfig, parseKeyEncryptionKey } from '../config/app-config.js';
 import { dataSourceOptions } from '../core/database/data-source-options.js';
-import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRotate } from './keys.command.js';
+import { confirmOnTerminal, runKeysList, runKeysRevoke, runKeysRewrap, runKeysRotate } from './keys.command.js';
+import { KeysService } from './keys.service.js';
+import { openPrivateKey } from './private-key-cipher.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
+import { alumniDayPassFields } from '../../../../test/support/pass-fields.js';
 
 describe('keys:rotate and keys:list (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -142,5 +151,173 @@ describe('keys:rotate and keys:list (PostgreSQL)', () => {
     expect(await answer('no\n')).toBe(false);
     expect(await answer('yess\n')).toBe(false);
     expect(await answer(null)).toBe(false);
+  });
+});
+
+describe('keys:rewrap: re-sealing under a new KEY_ENCRYPTION_KEY (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const kekA = randomBytes(32).toString('base64');
+  const kekB = randomBytes(32).toString('hex');
+  const kekC = randomBytes(32).toString('base64url');
+  const configA = loadAppConfig({ KEY_ENCRYPTION_KEY: kekA });
+  const configB = loadAppConfig({ KEY_ENCRYPTION_KEY: kekB });
+  const rotating = loadAppConfig({ KEY_ENCRYPTION_KEY: kekB, KEY_ENCRYPTION_KEY_PREVIOUS: kekA });
+  const today = campusDayOf(new Date());
+  const silent = { write: () => undefined };
+  const service = (config: typeof configA) =>
+    new KeysService(
+      config,
+      new SigningKeyRepository(dataSource),
+      new AuditService(new AuditRepository(dataSource.getRepository(AuditEventEntity))),
+    );
+  const cli = (args: string[], env: NodeJS.ProcessEnv) =>
+    runToExit('apps/portal/dist/cli.js', { DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env }, args);
+
+  interface Row {
+    id: string;
+    kid: string;
+    purpose: 'pass' | 'bundle';
+    status: string;
+    public_key: Buffer;
+    private_key_nonce: Buffer;
+    private_key_sealed: Buffer;
+    private_key_tag: Buffer;
+  }
+  const rows = async () =>
+    (await dataSource.query(
+      `SELECT id, kid, purpose, status, public_key, private_key_nonce, private_key_sealed, private_key_tag
+         FROM signing_key ORDER BY created_at, id`,
+    )) as Row[];
+  const opens = (kek: string, row: Row) => {
+    try {
+      openPrivateKey(
+        parseKeyEncryptionKey(kek)!,
+        { nonce: row.private_key_nonce, ciphertext: row.private_key_sealed, tag: row.private_key_tag },
+        { keyId: row.id, purpose: row.purpose, kid: row.kid },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const rewrapAudits = async () =>
+    (await dataSource.query(
+      `SELECT actor_type, actor_id, target_type, outcome, details FROM audit_event WHERE action = 'keys.rewrap' ORDER BY occurred_at`,
+    )) as { actor_type: string; actor_id: string; target_type: string; outcome: string; details: Record<string, unknown> }[];
+
+  let passes: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource(dataSourceOptions(database.url));
+    await dataSource.initialize();
+    // Keys made under A, passes signed with them, and one rotation so a retired key still carries today's passes.
+    await runKeysRotate(dataSource, configA, {}, silent);
+    passes = [encodePass(passFields(today), (await service(configA).activeSigner('pass', today)).signer).qrText];
+    await runKeysRotate(dataSource, configA, { force: true }, silent);
+    passes.push(encodePass(passFields(today), (await service(configA).activeSigner('pass', today)).signer).qrText);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  const passFields = (campusDay: number) => alumniDayPassFields(campusDay, 7);
+
+  it('--dry-run reports what it would re-seal and writes nothing', async () => {
+    const before = await rows();
+    expect(before).toHaveLength(4);
+    let text = '';
+    await runKeysRewrap(dataSource, rotating, { dryRun: true }, { write: (chunk) => void (text += chunk) });
+    expect(text).toMatch(/^Dry run: 4 key\(s\) to re-seal under KEY_ENCRYPTION_KEY, 0 already current\. Nothing was written\.$/m);
+    for (const row of before) expect(text).toMatch(new RegExp(`^would re-seal +${row.purpose} +${row.kid}`, 'm'));
+    expect(await rows()).toEqual(before);
+    expect(await rewrapAudits()).toEqual([]);
+  });
+
+  it('re-seals every key under the new KEY_ENCRYPTION_KEY (the built CLI), audited, public keys unchanged', async () => {
+    const before = await rows();
+    expect(before.every((row) => opens(kekA, row) && !opens(kekB, row))).toBe(true);
+    const run = await cli(['keys:rewrap'], { KEY_ENCRYPTION_KEY: kekB, KEY_ENCRYPTION_KEY_PREVIOUS: kekA });
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^4 key\(s\) re-sealed under KEY_ENCRYPTION_KEY, 0 already current\.$/m);
+    expect(run.output).toMatch(/remove KEY_ENCRYPTION_KEY_PREVIOUS/i);
+
+    const after = await rows();
+    // Same keys, same public halves and statuses; only the sealed private halves changed.
+    const publicPart = ({ id, kid, purpose, status, public_key }: Row) => ({ id, kid, purpose, status, public_key });
+    expect(after.map(publicPart)).toEqual(before.map(publicPart));
+    for (const [index, row] of after.entries()) {
+      expect({ kid: row.kid, underB: opens(kekB, row), underA: opens(kekA, row) }).toEqual({ kid: row.kid, underB: true, underA: false });
+      expect(row.private_key_sealed.equals(before[index]!.private_key_sealed)).toBe(false);
+    }
+
+    // KEY_ENCRYPTION_KEY alone now signs, and the passes issued before still verify against the published keys.
+    const keysB = service(configB);
+    const published = new KeySet(await keysB.publishedKeys(today));
+    for (const pass of passes) expect(verifyPass(pass, published, createNodeVerifier()).fields.campusDay).toBe(today);
+    const fresh = encodePass(passFields(today), (await keysB.activeSigner('pass', today)).signer).qrText;
+    expect(verifyPass(fresh, published, createNodeVerifier()).fields.campusDay).toBe(today);
+    await expect(keysB.bundleSigner()).resolves.toMatchObject({ kid: before.find((row) => row.purpose === 'bundle')!.kid });
+
+    const audits = await rewrapAudits();
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      actor_type: 'system',
+      actor_id: `cli:${userInfo().username}@${hostname()}`,
+      target_type: 'signing-key',
+      outcome: 'success',
+      details: { resealed: 4, alreadyCurrent: 0, resealedKids: before.map((row) => row.kid), alreadyCurrentKids: [] },
+    });
+    const details = JSON.stringify(audits[0]!.details);
+    for (const row of [...before, ...after]) {
+      for (const bytes of [row.private_key_sealed, row.private_key_nonce, row.private_key_tag]) {
+        expect(details).not.toContain(bytes.toString('hex'));
+        expect(details).not.toContain(bytes.toString('base64'));
+      }
+    }
+    for (const secret of [kekA, kekB]) expect(details).not.toContain(secret);
+  }, 30_000);
+
+  it('changes nothing when run again: every key is already current', async () => {
+    const before = await rows();
+    const run = await cli(['keys:rewrap'], { KEY_ENCRYPTION_KEY: kekB, KEY_ENCRYPTION_KEY_PREVIOUS: kekA });
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^0 key\(s\) re-sealed under KEY_ENCRYPTION_KEY, 4 already current\.$/m);
+    expect(await rows()).toEqual(before);
+    expect((await rewrapAudits()).at(-1)!.details).toMatchObject({ resealed: 0, alreadyCurrent: 4, resealedKids: [] });
+  }, 30_000);
+
+  it('changes nothing at all and exits non-zero, naming the kid, when a key opens under neither key-encryption key', async () => {
+    // One more key sealed under A (it would be re-sealed) and one under C, which the portal does not know.
+    await runKeysRotate(dataSource, configA, { force: true }, silent);
+    await runKeysRotate(dataSource, loadAppConfig({ KEY_ENCRYPTION_KEY: kekC }), { force: true }, silent);
+    const before = await rows();
+    const underA = before.filter((row) => opens(kekA, row));
+    const underC = before.filter((row) => opens(kekC, row));
+    expect([underA.length, underC.length]).toEqual([1, 1]);
+    const audits = (await rewrapAudits()).length;
+
+    const run = await cli(['keys:rewrap'], { KEY_ENCRYPTION_KEY: kekB, KEY_ENCRYPTION_KEY_PREVIOUS: kekA });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(underC[0]!.kid);
+    expect(run.output).not.toContain(underA[0]!.kid);
+    expect(run.output).toMatch(/neither KEY_ENCRYPTION_KEY nor KEY_ENCRYPTION_KEY_PREVIOUS.*nothing was re-sealed/);
+    expect(await rows()).toEqual(before);
+    expect(opens(kekA, underA[0]!)).toBe(true);
+    expect(await rewrapAudits()).toHaveLength(audits);
+    await expect(runKeysRewrap(dataSource, rotating, { dryRun: true }, silent)).rejects.toMatchObject({
+      code: 'key-decryption-failed',
+      message: expect.stringContaining(underC[0]!.kid),
+    });
+  }, 30_000);
+
+  it('explains keys:rewrap and --dry-run in --help', async () => {
+    const help = await cli(['keys:rewrap', '--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/KEY_ENCRYPTION_KEY_PREVIOUS/);
+    expect(help.output).toMatch(/--dry-run +report what would be re-sealed and write nothing/);
   });
 });

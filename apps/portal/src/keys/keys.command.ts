@@ -116,6 +116,38 @@ export async function runKeysRevoke(
   return 0;
 }
 
+/**
+ * `npm run portal -- keys:rewrap [--dry-run]`: re-seals under KEY_ENCRYPTION_KEY every signing key still sealed under
+ * KEY_ENCRYPTION_KEY_PREVIOUS, in one transaction (see KeysService.rewrap). Keys already under KEY_ENCRYPTION_KEY are
+ * left alone, so running it again changes nothing. A key that opens under neither key changes nothing at all and
+ * throws (the CLI exits 1, naming the kid). `--dry-run` reports what it would do and writes nothing.
+ */
+export async function runKeysRewrap(
+  dataSource: DataSource,
+  config: AppConfig,
+  options: { dryRun?: boolean },
+  io: KeysCommandIo,
+): Promise<void> {
+  const result = await keysService(dataSource, config).rewrap({
+    dryRun: options.dryRun === true,
+    actor: { type: 'system', id: cliActorId() },
+  });
+  const verb = result.dryRun ? 'would re-seal' : 'resealed';
+  for (const key of result.resealed) io.write(`${verb.padEnd(13)} ${describe(key)}\n`);
+  for (const key of result.alreadyCurrent) io.write(`${'current'.padEnd(13)} ${describe(key)}\n`);
+  const counts = `${result.resealed.length} key(s) ${result.dryRun ? 'to re-seal' : 're-sealed'} under KEY_ENCRYPTION_KEY, ${result.alreadyCurrent.length} already current.`;
+  if (result.dryRun) {
+    io.write(`Dry run: ${counts} Nothing was written.\n`);
+    return;
+  }
+  io.write(`${counts}\n`);
+  io.write(
+    config.keys.previousEncryptionKey
+      ? 'Every signing key now opens with KEY_ENCRYPTION_KEY alone. Remove KEY_ENCRYPTION_KEY_PREVIOUS from every portal and worker and redeploy, then destroy the old key-encryption key (deploy/runbooks/key-rotation.md, "Rotating KEY_ENCRYPTION_KEY").\n'
+      : 'Every signing key opens with KEY_ENCRYPTION_KEY.\n',
+  );
+}
+
 /** Asks on stdin/stdout; true only for "y" or "yes". End of input (nothing typed, stdin closed) is a no. */
 export function confirmOnTerminal(
   question: string,

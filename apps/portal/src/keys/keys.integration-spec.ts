@@ -7,6 +7,8 @@ import { createNodeVerifier } from '@campuspass/pass-token/node';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
 import { createTestRedis, type TestRedis } from '../../../../test/support/redis.js';
+import { AuditEventEntity } from '../admin/audit-event.entity.js';
+import { AuditRepository } from '../admin/audit.repository.js';
 import { AuditService } from '../admin/audit.service.js';
 import { loadAppConfig, parseKeyEncryptionKey, type AppConfig } from '../config/app-config.js';
 import { AppConfigModule } from '../config/app-config.module.js';
@@ -17,6 +19,7 @@ import { KeysModule } from './keys.module.js';
 import { KeysService } from './keys.service.js';
 import { openPrivateKey } from './private-key-cipher.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
+import { alumniDayPassFields } from '../../../../test/support/pass-fields.js';
 
 const DAY_MS = 86_400_000;
 // 2026-03-02 10:00 Hong Kong time.
@@ -55,15 +58,7 @@ async function startKeys(database: TestDatabase, redis: TestRedis, kek: string):
   return { app, keys: app.get(KeysService), dataSource: app.get(DataSource), config };
 }
 
-const passFields = (campusDay: number) =>
-  ({
-    kind: 'alumni-day',
-    passId: randomBytes(16).toString('hex'),
-    campusDay,
-    scope: 0,
-    flags: { singleEntry: false },
-    ecardId: 42,
-  }) as const;
+const passFields = (campusDay: number) => alumniDayPassFields(campusDay, 42);
 
 describe('Signing keys (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -396,5 +391,61 @@ describe('Revoking a compromised pass key (PostgreSQL)', () => {
     }
     expect(JSON.stringify(await context.keys.list())).toBe(before);
     expect(await bundleVersion()).toBe(versionBefore);
+  });
+});
+
+describe('Replacing the key-encryption key: KEY_ENCRYPTION_KEY_PREVIOUS (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const oldKek = randomBytes(32).toString('base64');
+  const newKek = randomBytes(32).toString('hex');
+  const service = (env: NodeJS.ProcessEnv) =>
+    new KeysService(
+      loadAppConfig({ KEY_ROTATION_LEAD_DAYS: '2', KEY_ROTATION_INTERVAL_DAYS: '1', ...env }),
+      new SigningKeyRepository(dataSource),
+      new AuditService(new AuditRepository(dataSource.getRepository(AuditEventEntity))),
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource(dataSourceOptions(database.url));
+    await dataSource.initialize();
+    await service({ KEY_ENCRYPTION_KEY: oldKek }).rotate({ now: T0 });
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('signs with keys sealed under the old key-encryption key once it is KEY_ENCRYPTION_KEY_PREVIOUS', async () => {
+    const rotating = service({ KEY_ENCRYPTION_KEY: newKek, KEY_ENCRYPTION_KEY_PREVIOUS: oldKek });
+    const { signer, kid } = await rotating.activeSigner('pass', DAY0);
+    const pass = encodePass(passFields(DAY0), signer);
+    const verified = verifyPass(pass.qrText, new KeySet(await rotating.publishedKeys(DAY0)), createNodeVerifier());
+    expect(bytesToHex(verified.key.kid)).toBe(kid);
+    expect((await rotating.bundleSigner()).signer.publicKey).toHaveLength(32);
+  });
+
+  it('seals every new key under KEY_ENCRYPTION_KEY, never under the previous one, through a rotation', async () => {
+    const rotating = service({ KEY_ENCRYPTION_KEY: newKek, KEY_ENCRYPTION_KEY_PREVIOUS: oldKek });
+    const { changes } = await rotating.rotate({ now: at(3), force: true });
+    const created = changes.filter((change) => change.action === 'created').map((change) => change.key);
+    expect(created).toHaveLength(1);
+    const repository = new SigningKeyRepository(dataSource);
+    const sealed = (await repository.findSealed(created[0]!.id))!;
+    const binding = { keyId: created[0]!.id, purpose: created[0]!.purpose, kid: created[0]!.kid };
+    expect(openPrivateKey(parseKeyEncryptionKey(newKek)!, sealed, binding)).toHaveLength(32);
+    expect(() => openPrivateKey(parseKeyEncryptionKey(oldKek)!, sealed, binding)).toThrow(/could not be decrypted/);
+    // The key it promoted was sealed under the old key-encryption key, and signs all the same.
+    const activated = changes.find((change) => change.action === 'activated')!.key;
+    await expect(rotating.activeSigner('pass', DAY0 + 3)).resolves.toMatchObject({ kid: activated.kid });
+  });
+
+  it('refuses, naming both variables, when neither key-encryption key opens a key', async () => {
+    const strangers = service({ KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KEY_ENCRYPTION_KEY_PREVIOUS: newKek });
+    const refusal = await strangers.bundleSigner().catch((error: unknown) => error);
+    expect(isKeysException(refusal) && refusal.code).toBe('key-decryption-failed');
+    expect(String((refusal as Error).message)).toMatch(/neither KEY_ENCRYPTION_KEY nor KEY_ENCRYPTION_KEY_PREVIOUS/);
   });
 });

@@ -6,8 +6,8 @@ import { AuditService } from '../admin/audit.service.js';
 import type { AuditActorType } from '../admin/audit-event.entity.js';
 import { parseKeyEncryptionKey, type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.module.js';
-import { KeysException } from './keys.exception.js';
-import { openPrivateKey, sealPrivateKey } from './private-key-cipher.js';
+import { isKeysException, KeysException } from './keys.exception.js';
+import { openPrivateKeyWithEither, sealPrivateKey, type KeyEncryptionKeys, type SealedPrivateKey } from './private-key-cipher.js';
 import { SigningKeyEntity, type KeyPurpose, type KeyStatus } from './signing-key.entity.js';
 import { SigningKeyRepository, type SigningKeyTransaction } from './signing-key.repository.js';
 
@@ -77,6 +77,20 @@ export interface RevokeOptions {
   /** Why (e.g. "private key copied off a backup"): required, REVOCATION_REASON_MIN to _MAX characters. */
   readonly reason: string;
   readonly actor: KeyActor;
+}
+
+export interface RewrapOptions {
+  /** Report what would be re-sealed, write nothing (no row, no audit entry). */
+  readonly dryRun?: boolean;
+  readonly actor?: KeyActor;
+}
+
+export interface RewrapResult {
+  readonly dryRun: boolean;
+  /** Keys that opened only under KEY_ENCRYPTION_KEY_PREVIOUS: re-sealed under KEY_ENCRYPTION_KEY (or would be). */
+  readonly resealed: readonly KeyView[];
+  /** Keys already sealed under KEY_ENCRYPTION_KEY: left as they are. */
+  readonly alreadyCurrent: readonly KeyView[];
 }
 
 export const REVOCATION_REASON_MIN = 3;
@@ -320,6 +334,75 @@ export class KeysService {
     return this.revoke((await this.revocableByKid(kid)).id, options);
   }
 
+  /**
+   * Re-seals under KEY_ENCRYPTION_KEY every stored private key that opens only under KEY_ENCRYPTION_KEY_PREVIOUS, in
+   * one transaction with every row locked (and the rotation lock held, so no key is made meanwhile). Keys already
+   * under KEY_ENCRYPTION_KEY are left as they are, so a second run changes nothing. If any key opens under neither,
+   * nothing is changed and a KeysException names its kid. Public keys, kids and statuses never change, so every pass
+   * and bundle signed before still verifies. One audit entry per run that writes (counts and kids, no key material).
+   */
+  async rewrap(options: RewrapOptions = {}): Promise<RewrapResult> {
+    const dryRun = options.dryRun === true;
+    const keks = this.keks();
+    const result = await this.repository.withRotationLock(async (keys) => {
+      const resealed: KeyView[] = [];
+      const alreadyCurrent: KeyView[] = [];
+      const unopenable: string[] = [];
+      const writes: { id: string; sealed: SealedPrivateKey }[] = [];
+      for (const { key, sealed } of await keys.findAllSealed()) {
+        const binding = { keyId: key.id, purpose: key.purpose, kid: key.kid };
+        let opened: ReturnType<typeof openPrivateKeyWithEither>;
+        try {
+          opened = openPrivateKeyWithEither(keks, sealed, binding);
+        } catch (error) {
+          if (!isKeysException(error) || error.code !== 'key-decryption-failed') throw error;
+          unopenable.push(key.kid);
+          continue;
+        }
+        try {
+          if (!matchesPublicKey(opened.seed, key)) {
+            unopenable.push(key.kid);
+          } else if (opened.sealedUnder === 'current') {
+            alreadyCurrent.push(mapKey(key));
+          } else {
+            writes.push({ id: key.id, sealed: sealPrivateKey(keks.current, opened.seed, binding) });
+            resealed.push(mapKey(key));
+          }
+        } finally {
+          opened.seed.fill(0);
+        }
+      }
+      if (unopenable.length > 0) {
+        const previous = keks.previous ? 'KEY_ENCRYPTION_KEY_PREVIOUS' : 'KEY_ENCRYPTION_KEY_PREVIOUS (which is not set)';
+        throw new KeysException(
+          'key-decryption-failed',
+          `Signing key(s) ${unopenable.join(', ')}: opened with neither KEY_ENCRYPTION_KEY nor ${previous}, or not matching the stored public key; nothing was re-sealed. Set KEY_ENCRYPTION_KEY_PREVIOUS to the key-encryption key they were stored with and run keys:rewrap again (deploy/runbooks/key-rotation.md).`,
+        );
+      }
+      if (!dryRun) for (const write of writes) await keys.updateSealed(write.id, write.sealed);
+      return { dryRun, resealed, alreadyCurrent };
+    });
+    if (!dryRun) {
+      const actor = options.actor ?? SYSTEM;
+      await this.audit.record({
+        actorType: actor.type,
+        actorId: actor.id ?? null,
+        action: 'keys.rewrap',
+        targetType: 'signing-key',
+        targetId: null,
+        outcome: 'success',
+        ip: actor.ip ?? null,
+        details: {
+          resealed: result.resealed.length,
+          alreadyCurrent: result.alreadyCurrent.length,
+          resealedKids: result.resealed.map((key) => key.kid),
+          alreadyCurrentKids: result.alreadyCurrent.map((key) => key.kid),
+        },
+      });
+    }
+    return result;
+  }
+
   /** Which of these kids belong to a revoked pass key: what they signed must be signed anew before it is shown. */
   revokedPassKids(kids: readonly string[]): Promise<Set<string>> {
     return this.repository.revokedPassKids(kids);
@@ -376,7 +459,7 @@ export class KeysService {
     if (cached) return cached;
     const sealed = await this.repository.findSealed(key.id);
     if (!sealed) throw new KeysException('key-not-found', `Signing key ${key.kid} is gone.`);
-    const seed = openPrivateKey(this.kek(), sealed, { keyId: key.id, purpose: key.purpose, kid: key.kid });
+    const { seed } = openPrivateKeyWithEither(this.keks(), sealed, { keyId: key.id, purpose: key.purpose, kid: key.kid });
     let signer: PassSigner;
     try {
       signer = createNodeSigner(seed);
@@ -400,6 +483,17 @@ export class KeysService {
     return kek;
   }
 
+  /** KEY_ENCRYPTION_KEY, and KEY_ENCRYPTION_KEY_PREVIOUS while the key-encryption key is being replaced. */
+  private keks(): KeyEncryptionKeys {
+    const text = this.config.keys.previousEncryptionKey?.reveal();
+    if (text === undefined) return { current: this.kek() };
+    const previous = parseKeyEncryptionKey(text);
+    if (!previous) {
+      throw new KeysException('kek-invalid', 'KEY_ENCRYPTION_KEY_PREVIOUS is not a 32-byte key: signing keys cannot be used.');
+    }
+    return { current: this.kek(), previous };
+  }
+
   private async auditChanges(changes: readonly KeyChangeRecord[], actor: KeyActor, details: Record<string, unknown>): Promise<void> {
     for (const change of changes) {
       await this.audit.record({
@@ -414,6 +508,11 @@ export class KeysService {
       });
     }
   }
+}
+
+/** Whether a decrypted seed is the private half of the key's stored public key. */
+function matchesPublicKey(seed: Uint8Array, key: SigningKeyEntity): boolean {
+  return Buffer.from(createNodeSigner(seed).publicKey).equals(key.publicKey);
 }
 
 function assertRevocable(key: SigningKeyEntity): void {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isKeysException } from './keys.exception.js';
-import { openPrivateKey, sealPrivateKey, type SealedPrivateKey } from './private-key-cipher.js';
+import { openPrivateKey, openPrivateKeyWithEither, sealPrivateKey, type SealedPrivateKey } from './private-key-cipher.js';
 
 describe('private key encryption (AES-256-GCM under the key-encryption key)', () => {
   const kek = randomBytes(32);
@@ -56,5 +56,41 @@ describe('private key encryption (AES-256-GCM under the key-encryption key)', ()
     const sealed = sealPrivateKey(kek, seed, binding);
     refused(() => openPrivateKey(randomBytes(32), sealed, binding));
     expect(() => sealPrivateKey(randomBytes(16), seed, binding)).toThrow(/32 bytes/);
+  });
+
+  describe('while the key-encryption key is replaced (KEY_ENCRYPTION_KEY_PREVIOUS)', () => {
+    const oldKek = randomBytes(32);
+    const newKek = randomBytes(32);
+
+    it('opens a key sealed under the previous key-encryption key, and says so', () => {
+      const sealed = sealPrivateKey(oldKek, seed, binding);
+      const opened = openPrivateKeyWithEither({ current: newKek, previous: oldKek }, sealed, binding);
+      expect(opened).toEqual({ seed, sealedUnder: 'previous' });
+    });
+
+    it('tries KEY_ENCRYPTION_KEY first: a key sealed under it opens as current', () => {
+      const sealed = sealPrivateKey(newKek, seed, binding);
+      expect(openPrivateKeyWithEither({ current: newKek, previous: oldKek }, sealed, binding)).toEqual({ seed, sealedUnder: 'current' });
+      expect(openPrivateKeyWithEither({ current: newKek }, sealed, binding)).toEqual({ seed, sealedUnder: 'current' });
+    });
+
+    it('refuses, naming both variables, when neither key opens it (and still checks the binding)', () => {
+      const sealed = sealPrivateKey(randomBytes(32), seed, binding);
+      let message = '';
+      refused(() => {
+        try {
+          return openPrivateKeyWithEither({ current: newKek, previous: oldKek }, sealed, binding);
+        } catch (error) {
+          message = String((error as Error).message);
+          throw error;
+        }
+      });
+      expect(message).toMatch(/neither KEY_ENCRYPTION_KEY nor KEY_ENCRYPTION_KEY_PREVIOUS/);
+      expect(message).toContain(binding.kid);
+      const underOld = sealPrivateKey(oldKek, seed, binding);
+      refused(() => openPrivateKeyWithEither({ current: newKek, previous: oldKek }, underOld, { ...binding, purpose: 'bundle' }));
+      refused(() => openPrivateKeyWithEither({ current: newKek }, underOld, binding));
+      expect(() => openPrivateKeyWithEither({ current: newKek }, underOld, binding)).toThrow(/KEY_ENCRYPTION_KEY_PREVIOUS is not set/);
+    });
   });
 });

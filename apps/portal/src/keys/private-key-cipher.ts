@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { KeysException } from './keys.exception.js';
+import { isKeysException, KeysException } from './keys.exception.js';
 
 const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;
@@ -56,4 +56,47 @@ export function openPrivateKey(kek: Uint8Array, sealed: SealedPrivateKey, bindin
       `Signing key ${binding.kid} could not be decrypted: KEY_ENCRYPTION_KEY is not the key it was stored with, or the stored key was altered.`,
     );
   }
+}
+
+/**
+ * The key-encryption keys a portal holds: KEY_ENCRYPTION_KEY (`current`: seals every new key, tried first) and,
+ * while it is being replaced, KEY_ENCRYPTION_KEY_PREVIOUS (`previous`: only opens).
+ */
+export interface KeyEncryptionKeys {
+  readonly current: Uint8Array;
+  readonly previous?: Uint8Array;
+}
+
+/** Which key-encryption key opened a sealed key: `previous` means it still has to be re-sealed (keys:rewrap). */
+export type SealedUnder = 'current' | 'previous';
+
+/**
+ * Decrypts a private key with KEY_ENCRYPTION_KEY, then with KEY_ENCRYPTION_KEY_PREVIOUS if there is one. Throws
+ * KeysException('key-decryption-failed'), naming both variables, when neither opens it.
+ */
+export function openPrivateKeyWithEither(
+  keks: KeyEncryptionKeys,
+  sealed: SealedPrivateKey,
+  binding: PrivateKeyBinding,
+): { readonly seed: Uint8Array; readonly sealedUnder: SealedUnder } {
+  checkKek(keks.current);
+  if (keks.previous !== undefined) checkKek(keks.previous);
+  try {
+    return { seed: openPrivateKey(keks.current, sealed, binding), sealedUnder: 'current' };
+  } catch (error) {
+    if (!isKeysException(error) || error.code !== 'key-decryption-failed') throw error;
+  }
+  if (keks.previous !== undefined) {
+    try {
+      return { seed: openPrivateKey(keks.previous, sealed, binding), sealedUnder: 'previous' };
+    } catch (error) {
+      if (!isKeysException(error) || error.code !== 'key-decryption-failed') throw error;
+    }
+  }
+  throw new KeysException(
+    'key-decryption-failed',
+    keks.previous === undefined
+      ? `Signing key ${binding.kid} could not be decrypted: KEY_ENCRYPTION_KEY is not the key it was stored with (KEY_ENCRYPTION_KEY_PREVIOUS is not set; while replacing the key-encryption key, set it to the old one), or the stored key was altered.`
+      : `Signing key ${binding.kid} could not be decrypted: neither KEY_ENCRYPTION_KEY nor KEY_ENCRYPTION_KEY_PREVIOUS is the key it was stored with, or the stored key was altered.`,
+  );
 }

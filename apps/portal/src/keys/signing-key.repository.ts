@@ -56,6 +56,35 @@ export class SigningKeyTransaction {
     return (await this.findById(key.id))!;
   }
 
+  /** Every key with its sealed private half, oldest first, each row locked until the transaction ends (keys:rewrap). */
+  async findAllSealed(): Promise<{ key: SigningKeyEntity; sealed: SealedPrivateKey }[]> {
+    const rows = await this.manager
+      .createQueryBuilder(SigningKeyEntity, 'key')
+      .addSelect(['key.privateKeyNonce', 'key.privateKeySealed', 'key.privateKeyTag'])
+      .orderBy('key.created_at', 'ASC')
+      .addOrderBy('key.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+    return rows.map((row) => {
+      const sealed = { nonce: row.privateKeyNonce, ciphertext: row.privateKeySealed, tag: row.privateKeyTag };
+      // The entity handed on carries no private material, like every other read of this repository.
+      const key = Object.assign(new SigningKeyEntity(), row);
+      delete (key as Partial<SigningKeyEntity>).privateKeyNonce;
+      delete (key as Partial<SigningKeyEntity>).privateKeySealed;
+      delete (key as Partial<SigningKeyEntity>).privateKeyTag;
+      return { key, sealed };
+    });
+  }
+
+  /** Replaces the sealed private half of a key (the same private key, sealed anew under another key-encryption key). */
+  async updateSealed(id: string, sealed: SealedPrivateKey): Promise<void> {
+    await this.manager.update(
+      SigningKeyEntity,
+      { id },
+      { privateKeyNonce: sealed.nonce, privateKeySealed: sealed.ciphertext, privateKeyTag: sealed.tag },
+    );
+  }
+
   async update(id: string, change: KeyChange): Promise<SigningKeyEntity> {
     await this.manager.update(SigningKeyEntity, { id }, change);
     return (await this.findById(id))!;
