@@ -14,6 +14,7 @@ import { IdentityStore } from '../identity/identity-store.js';
 import { createInputSource } from '../input/create-input-source.js';
 import { ScanStream, type Scan } from '../scan/scan-stream.js';
 import { gateDatabasePath, outboxLimitsFromConfig, SqliteGateStore } from '../store/sqlite/sqlite-gate-store.js';
+import type { PassUsage } from '../store/store.ports.js';
 import { Backoff } from '../sync/backoff.js';
 import { ensureEnrolled, GATE_AGENT_VERSION, type EnrolledGate } from '../sync/enroll-gate.js';
 import type { GateEventPublisher } from '../sync/gate-event-publisher.port.js';
@@ -83,6 +84,8 @@ export class GateAgent {
   readonly #startedAt = Date.now();
   #wakeStopped: (() => void) | undefined;
   #abandoned = false;
+  /** Passes with a grant whose passage has not ended, and when each was granted (the newest, if several). */
+  readonly #passagesUnderway = new Map<string, { count: number; grantedAt: Date }>();
 
   constructor(
     readonly config: GateConfig,
@@ -221,7 +224,7 @@ export class GateAgent {
     const decision = decideScan(scan.text, {
       bundle,
       clock: reading,
-      usage: this.store.usage,
+      usage: { get: (passId) => this.#usageWithUnderway(passId) },
       verifier: this.#verifier,
       localPolicy: this.config.policy,
     });
@@ -260,7 +263,7 @@ export class GateAgent {
     this.events.emit('scan', view);
     if (decision.decision === 'granted') {
       this.hardware.indicator.show('granted');
-      this.#grant(eventId, decision.pass);
+      this.#grant(eventId, decision.pass, reading.now);
     } else {
       this.hardware.indicator.show('denied');
     }
@@ -278,7 +281,7 @@ export class GateAgent {
     this.#log.info({ eventId: event.eventId, operator }, 'manual open');
     this.events.emit('manual-open', { eventId: event.eventId, operator, at: event.occurredAt });
     this.hardware.indicator.show('granted');
-    this.#grant(event.eventId, undefined);
+    this.#grant(event.eventId, undefined, new Date(event.occurredAt));
     return { eventId: event.eventId };
   }
 
@@ -412,13 +415,43 @@ export class GateAgent {
     });
   }
 
-  #grant(eventId: string, pass: ScanPass | undefined): void {
-    const done = this.hardware.passage.grant(eventId).then(
-      (result) => this.#onPassage(result, pass),
-      (error: unknown) => this.#log.error(errorDetails(error), 'passage failed'),
-    );
+  #grant(eventId: string, pass: ScanPass | undefined, grantedAt: Date): void {
+    if (pass) {
+      const underway = this.#passagesUnderway.get(pass.passId);
+      this.#passagesUnderway.set(pass.passId, { count: (underway?.count ?? 0) + 1, grantedAt });
+    }
+    const done = this.hardware.passage
+      .grant(eventId)
+      .then(
+        (result) => this.#onPassage(result, pass),
+        (error: unknown) => this.#log.error(errorDetails(error), 'passage failed'),
+      )
+      .finally(() => {
+        if (!pass) return;
+        const underway = this.#passagesUnderway.get(pass.passId);
+        if (underway && underway.count > 1) this.#passagesUnderway.set(pass.passId, { ...underway, count: underway.count - 1 });
+        else this.#passagesUnderway.delete(pass.passId);
+      });
     this.#grants.add(done);
     void done.finally(() => this.#grants.delete(done));
+  }
+
+  /**
+   * The pass's recorded passages, with a grant still underway counted as a passage at its grant time: until it ends,
+   * a second scan of the pass (a single-entry pass handed back over the turnstile, a re-entry inside the window) is
+   * denied as if the first had passed. A grant that ends without a passage leaves the pass as it was.
+   */
+  #usageWithUnderway(passId: string): PassUsage | undefined {
+    const stored = this.store.usage.get(passId);
+    const underway = this.#passagesUnderway.get(passId);
+    if (!underway) return stored;
+    const last = stored && stored.lastPassageAt > underway.grantedAt ? stored.lastPassageAt : underway.grantedAt;
+    return {
+      passId,
+      firstPassageAt: stored?.firstPassageAt ?? underway.grantedAt,
+      lastPassageAt: last,
+      passages: (stored?.passages ?? 0) + underway.count,
+    };
   }
 
   #recordInterruptedPassages(recorder: GateEventRecorder): void {
