@@ -164,7 +164,8 @@ describe('SerialRelay over a pty pair to the relay-board emulator', () => {
     const down = await waitFor('health down', () => changes.find((health) => !health.ok));
     expect(down.detail).toContain(pty.a);
     expect(relay.health().ok).toBe(false);
-    await expect(relay.pulse(100)).rejects.toThrow(/not open|failed/);
+    // Refused at once if the port has seen it go, else the write finds no board (which of the two is timing).
+    await expect(relay.pulse(100)).rejects.toThrow(/not open|failed|got no completion/);
   });
 
   it('LCUS-2: the heartbeat is a status query; a board that stops answering is reported', async () => {
