@@ -86,6 +86,34 @@ export async function newGateDataDir(prefix: string): Promise<{ dataDir: string;
   return { dataDir, framesDir };
 }
 
+/**
+ * The gate.yaml of an in-process agent on simulated hardware, watching `framesDir`, enrolled with `enrollmentCode`
+ * at the test portal (parse it with gateConfigSchema). `passageSensor` says when the simulated person walks through
+ * and when a passage times out.
+ */
+export function simulatedGateConfig(options: {
+  readonly portalUrl: string;
+  readonly enrollmentCode: string;
+  readonly dataDir: string;
+  readonly framesDir: string;
+  readonly passageSensor: { readonly passAfterMs: number; readonly timeoutMs: number };
+  readonly pulseMs?: number;
+  readonly repeatHoldMs?: number;
+}): Record<string, unknown> {
+  return {
+    portal: { url: options.portalUrl, enrollmentCode: options.enrollmentCode, requestTimeoutMs: 5000 },
+    storage: { dataDir: options.dataDir },
+    input: { type: 'file', path: options.framesDir },
+    decoder: { engine: 'zxing-wasm' },
+    ...(options.repeatHoldMs === undefined ? {} : { scan: { repeatHoldMs: options.repeatHoldMs } }),
+    relay: { type: 'simulated', pulseMs: options.pulseMs ?? 200 },
+    passageSensor: { type: 'simulated', ...options.passageSensor },
+    indicator: { type: 'simulated' },
+    clock: { trustNtp: false },
+    sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
+  };
+}
+
 /** What a camera would see: the pass's QR code (as the portal issued it) on a 640×480 white frame, as PNG. */
 export async function qrFrame(qrText: string): Promise<Buffer> {
   const qr = await QRCode.toBuffer(qrText, { type: 'png', width: 400, margin: 2, errorCorrectionLevel: 'M' });

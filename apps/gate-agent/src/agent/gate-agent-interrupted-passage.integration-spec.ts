@@ -2,7 +2,13 @@ import { rm } from 'node:fs/promises';
 import type { GateEvent } from '@campuspass/contracts';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { createGate, newGateDataDir, startPortalWithActiveAlumnus, type GatePortal } from '../../../../test/support/gate-fixtures.js';
+import {
+  createGate,
+  newGateDataDir,
+  simulatedGateConfig,
+  startPortalWithActiveAlumnus,
+  type GatePortal,
+} from '../../../../test/support/gate-fixtures.js';
 import type { TestPortal } from '../../../../test/support/portal-app.js';
 import * as wait from '../../../../test/support/wait.js';
 import { SimulatedNtpStatus } from '../clock/simulated-ntp-status.adapter.js';
@@ -66,18 +72,16 @@ describe('Gate agent cut short between a grant and its passage (restart on the s
     let framesDir: string;
     ({ dataDir, framesDir } = await newGateDataDir('gate-agent-interrupted-'));
     const { code } = await createGate(portal, 'Interrupted gate');
-    config = gateConfigSchema.parse({
-      portal: { url: gatePortal.baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
-      storage: { dataDir },
-      input: { type: 'file', path: framesDir },
-      decoder: { engine: 'zxing-wasm' },
-      relay: { type: 'simulated', pulseMs: 200 },
-      // Nobody walks through and the timeout is far off: the passage is still open when the agent dies.
-      passageSensor: { type: 'simulated', passAfterMs: 120_000, timeoutMs: 120_000 },
-      indicator: { type: 'simulated' },
-      clock: { trustNtp: false },
-      sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
-    });
+    config = gateConfigSchema.parse(
+      simulatedGateConfig({
+        portalUrl: gatePortal.baseUrl,
+        enrollmentCode: code,
+        dataDir,
+        framesDir,
+        // Nobody walks through and the timeout is far off: the passage is still open when the agent dies.
+        passageSensor: { passAfterMs: 120_000, timeoutMs: 120_000 },
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import {
   inviteGuests,
   newGateDataDir,
   startPortalWithActiveAlumnus,
+  simulatedGateConfig,
   type GatePortal,
 } from '../../../../test/support/gate-fixtures.js';
 import * as wait from '../../../../test/support/wait.js';
@@ -34,18 +35,17 @@ describe('Gate agent: a pass whose passage is underway is not granted again (rea
     let framesDir: string;
     ({ dataDir, framesDir } = await newGateDataDir('gate-agent-underway-'));
     const { code } = await createGate(gatePortal.portal, 'Underway gate');
-    const config = gateConfigSchema.parse({
-      portal: { url: gatePortal.baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
-      storage: { dataDir },
-      input: { type: 'file', path: framesDir },
-      decoder: { engine: 'zxing-wasm' },
-      relay: { type: 'simulated', pulseMs: 100 },
-      // Nobody walks through by themselves: the test turns the turnstile, or lets the passage time out.
-      passageSensor: { type: 'simulated', passAfterMs: 120_000, timeoutMs: 1500 },
-      indicator: { type: 'simulated' },
-      clock: { trustNtp: false },
-      sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
-    });
+    const config = gateConfigSchema.parse(
+      simulatedGateConfig({
+        portalUrl: gatePortal.baseUrl,
+        enrollmentCode: code,
+        dataDir,
+        framesDir,
+        pulseMs: 100,
+        // Nobody walks through by themselves: the test turns the turnstile, or lets the passage time out.
+        passageSensor: { passAfterMs: 120_000, timeoutMs: 1500 },
+      }),
+    );
     agent = new GateAgent(config, { log: quiet, ntp: new SimulatedNtpStatus(false) });
     agent.events.on('passage', (view) => passages.push(view));
     await agent.start();

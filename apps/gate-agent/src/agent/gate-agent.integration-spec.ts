@@ -7,6 +7,7 @@ import {
   newGateDataDir,
   qrFrame,
   startPortalWithActiveAlumnus,
+  simulatedGateConfig,
   type GatePortal,
 } from '../../../../test/support/gate-fixtures.js';
 import type { HttpSession } from '../../../../test/support/http-sessions.js';
@@ -82,18 +83,16 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
 
     ({ dataDir, framesDir } = await newGateDataDir('gate-agent-'));
     const { code } = await createGate(portal, 'Integration gate');
-    const config = gateConfigSchema.parse({
-      portal: { url: gatePortal.baseUrl, enrollmentCode: code, requestTimeoutMs: 5000 },
-      storage: { dataDir },
-      input: { type: 'file', path: framesDir },
-      decoder: { engine: 'zxing-wasm' },
-      scan: { repeatHoldMs: 3000 },
-      relay: { type: 'simulated', pulseMs: 200 },
-      passageSensor: { type: 'simulated', passAfterMs: 300, timeoutMs: 3000 },
-      indicator: { type: 'simulated' },
-      clock: { trustNtp: false },
-      sync: { backoff: { minSeconds: 1, maxSeconds: 2 }, heartbeatIntervalSeconds: 10 },
-    });
+    const config = gateConfigSchema.parse(
+      simulatedGateConfig({
+        portalUrl: gatePortal.baseUrl,
+        enrollmentCode: code,
+        dataDir,
+        framesDir,
+        repeatHoldMs: 3000,
+        passageSensor: { passAfterMs: 300, timeoutMs: 3000 },
+      }),
+    );
     agent = new GateAgent(config, { log: capturingLog, ntp: new SimulatedNtpStatus(false) });
     agent.events.on('scan', (view) => scans.push(view));
     agent.events.on('passage', (view) => passages.push(view));
