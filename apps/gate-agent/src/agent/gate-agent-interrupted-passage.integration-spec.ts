@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import {
   createGate,
+  inviteGuests,
   newGateDataDir,
   simulatedGateConfig,
   startPortalWithActiveAlumnus,
@@ -116,7 +117,8 @@ describe('Gate agent cut short between a grant and its passage (restart on the s
     expect(logLines).toContainEqual(
       expect.objectContaining({ message: 'open grants left by the last stop recorded as interrupted passages', count: 1 }),
     );
-    expect(second.store.usage.get(dayPassId)).toBeUndefined();
+    // Fail secure: the person may have gone through, so the pass counts as used at its grant time.
+    expect(second.store.usage.get(dayPassId)).toMatchObject({ passages: 1 });
 
     const rows = await waitFor(
       'the interrupted passage in gate_event',
@@ -135,10 +137,13 @@ describe('Gate agent cut short between a grant and its passage (restart on the s
       (pending) => pending === 0,
     );
 
-    // A cut-short passage leaves the pass usable: the same day pass is granted again.
-    const again = second.handleScan({ text: dayPassQr, via: 'camera' });
+    // The day pass is not admitted again inside its re-entry window.
+    expect(second.handleScan({ text: dayPassQr, via: 'camera' })).toMatchObject({ decision: 'denied', reason: 're-entry-window' });
+    // A graceful stop ends an open passage as not passed: the next start has nothing to record.
+    const [guest] = await inviteGuests(gatePortal.alice, ['Yip Man Kit']);
+    const again = second.handleScan({ text: guest!.qrText, via: 'camera' });
     expect(again).toMatchObject({ decision: 'granted' });
-    await second.stop(); // graceful: the open passage ends as not passed
+    await second.stop();
     const third = await startAgent();
     const forScans = outboxEvents().filter((event) => event.type === 'passage');
     expect(forScans.map((event) => [event.scanEventId, event.passage])).toEqual([

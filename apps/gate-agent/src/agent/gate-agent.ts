@@ -467,15 +467,15 @@ export class GateAgent {
   #onPassage(result: PassageResult, pass: ScanPass | undefined): void {
     if (this.#abandoned) return; // stopAbruptly(): as after SIGKILL, nothing more is recorded
     try {
-      // Anti-passback and single use change only on a passage (a sensed one, or the pulse where there is no sensor).
-      if (result.outcome === 'passed' && pass) this.store.usage.recordPassage(pass.passId, pass.campusDay, result.endedAt);
-      this.#recorder?.record({
-        type: 'passage',
-        passage: result.outcome,
-        scanEventId: result.scanEventId,
-        pass: eventPass(pass),
-        detail: result.detail,
-      });
+      // Anti-passback and single use change only on a passage (a sensed one, or the pulse where there is no sensor),
+      // in the transaction that records it.
+      const usage =
+        result.outcome === 'passed' && pass ? { passId: pass.passId, campusDay: pass.campusDay, at: result.endedAt } : undefined;
+      this.#recorder?.record(
+        { type: 'passage', passage: result.outcome, scanEventId: result.scanEventId, pass: eventPass(pass), detail: result.detail },
+        undefined,
+        usage ? { usage } : {},
+      );
     } catch (error) {
       this.#log.error({ ...errorDetails(error), scanEventId: result.scanEventId }, 'passage outcome could not be recorded');
     }

@@ -72,23 +72,30 @@ export class GateEventRecorder {
   /**
    * Records a `passage` event with outcome `interrupted` for every grant the outbox still holds open: at start-up,
    * before any input is read, these are passages the previous run never saw end (SIGKILL, power loss). Each event
-   * and the closing of its grant commit together. The pass is copied from the grant's event; single-use and
-   * anti-passback state are left alone (a pass whose passage was cut short stays usable, as after `not-passed`).
-   * Returns how many were recorded; throws StoreError when one could not be (the rest stay open for the next start).
+   * and the closing of its grant commit together. The pass is copied from the grant's event.
+   *
+   * Fail secure: nobody knows whether the person went through, so the pass counts as used at its grant time (a
+   * single-entry pass is not admitted again; a day pass waits out its re-entry window), in the same transaction. A
+   * guard who saw them turned back can open by hand. Stamped no earlier than the grant (a gate without a real-time
+   * clock may restart with its clock behind). Returns how many were recorded; throws StoreError when one could not
+   * be (the rest stay open for the next start).
    */
   recordInterruptedPassages(): number {
     const grants = this.options.outbox.openGrants();
     for (const grant of grants) {
       const reading = this.options.clock();
+      const pass = grant.grantEvent?.pass ?? null;
+      const at = reading.now < grant.grantedAt ? grant.grantedAt : reading.now;
       this.record(
         {
           type: 'passage',
           passage: 'interrupted',
           scanEventId: grant.scanEventId,
-          pass: grant.grantEvent?.pass ?? null,
+          pass,
           detail: `the gate agent stopped before this passage ended (restarted at ${reading.now.toISOString()})`,
         },
-        reading,
+        { now: at, trusted: reading.trusted },
+        pass ? { usage: { passId: pass.passId, campusDay: pass.campusDay, at: grant.grantedAt } } : {},
       );
     }
     return grants.length;

@@ -56,6 +56,11 @@ export interface AppendOptions {
    * transaction, until the `passage` event naming it as `scanEventId` is appended.
    */
   readonly opensGrant?: boolean;
+  /**
+   * The event (a `passage`) is a passage of this pass: its usage (single use, re-entry window) is recorded in the
+   * same transaction, so the pass is used exactly when the event says it passed, crash or not.
+   */
+  readonly usage?: { readonly passId: string; readonly campusDay: number; readonly at: Date };
 }
 
 /** A grant whose passage event has not been recorded: left over at start-up, its passage was cut short. */

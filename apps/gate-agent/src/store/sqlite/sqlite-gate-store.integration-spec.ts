@@ -221,7 +221,7 @@ describe('SqliteGateStore', () => {
 
       store = openStore();
       expect(store.outbox.openGrants()).toEqual([{ scanEventId: scan.eventId, grantedAt: new Date(scan.occurredAt), grantEvent: scan }]);
-      const restartedAt = new Date('2026-11-27T10:15:00.000Z');
+      const restartedAt = new Date(Date.parse(scan.occurredAt) + 60_000);
       expect(recorderOn(store, restartedAt).recordInterruptedPassages()).toBe(1);
       expect(store.outbox.openGrants()).toEqual([]);
       const interrupted = store.outbox.peek(10).filter((entry) => entry.event.passage === 'interrupted');
@@ -233,17 +233,70 @@ describe('SqliteGateStore', () => {
           pass: PASS,
           clockTrusted: true,
           occurredAt: restartedAt.toISOString(),
-          detail: 'the gate agent stopped before this passage ended (restarted at 2026-11-27T10:15:00.000Z)',
+          detail: `the gate agent stopped before this passage ended (restarted at ${restartedAt.toISOString()})`,
         }),
       ]);
-      // Single-use and anti-passback state are untouched: the pass stays usable.
-      expect(store.usage.get(PASS.passId)).toBeUndefined();
+      // Fail secure, in the same transaction: the person may have gone through, so the pass counts as used at its
+      // grant time (the passage of `ended` recorded no usage: it was appended without any).
+      expect(store.usage.get(PASS.passId)).toEqual({
+        passId: PASS.passId,
+        firstPassageAt: new Date(scan.occurredAt),
+        lastPassageAt: new Date(scan.occurredAt),
+        passages: 1,
+      });
       store.close();
 
       store = openStore();
       const pendingBefore = store.outbox.status().pending;
       expect(recorderOn(store, new Date()).recordInterruptedPassages()).toBe(0);
       expect(store.outbox.status().pending).toBe(pendingBefore);
+    });
+
+    it('stamps an interrupted passage no earlier than its grant when the clock came back behind', () => {
+      let store = openStore();
+      const scan = store.outbox.append(grantedScan(), { opensGrant: true });
+      store.close();
+      store = openStore();
+      const behind = new Date(Date.parse(scan.occurredAt) - 45_000); // no real-time clock: the last checkpoint
+      expect(recorderOn(store, behind).recordInterruptedPassages()).toBe(1);
+      const [interrupted] = store.outbox.peek(10).filter((entry) => entry.event.passage === 'interrupted');
+      expect(interrupted!.event.occurredAt).toBe(scan.occurredAt);
+      expect(interrupted!.event.detail).toContain(`restarted at ${behind.toISOString()}`);
+    });
+
+    it('records a passage’s usage in the transaction of its event: both or neither', () => {
+      const store = openStore();
+      const first = store.outbox.append(grantedScan(), { opensGrant: true });
+      const at = new Date();
+      store.outbox.append(passageOf(first), { usage: { passId: PASS.passId, campusDay: PASS.campusDay, at } });
+      expect(store.usage.get(PASS.passId)).toMatchObject({ passages: 1, lastPassageAt: at });
+      expect(() => store.outbox.append(grantedScan(), { usage: { passId: PASS.passId, campusDay: 1, at } })).toThrow(
+        /Only a passage event records/,
+      );
+
+      const second = store.outbox.append(grantedScan(), { opensGrant: true });
+      failOpenGrantWrites('DELETE');
+      expect(() =>
+        store.outbox.append(passageOf(second), { usage: { passId: PASS.passId, campusDay: PASS.campusDay, at: new Date() } }),
+      ).toThrow(/disk trouble/);
+      expect(store.usage.get(PASS.passId)).toMatchObject({ passages: 1, lastPassageAt: at });
+    });
+
+    it('takes the outcome of a grant it holds open even when full, and nothing else', () => {
+      const store = openStore({ maxEvents: 3, retentionDays: 1, alertThreshold: 0.8 });
+      store.outbox.append(alertEvent());
+      const grant = store.outbox.append(grantedScan(), { opensGrant: true });
+      store.outbox.append(alertEvent());
+      expect(() => store.outbox.append(alertEvent())).toThrow(/maxEvents/);
+      expect(() => store.outbox.append(grantedScan(), { opensGrant: true })).toThrow(/maxEvents/);
+      // A passage naming no open grant is no exception.
+      expect(() => store.outbox.append(passageOf({ ...grant, eventId: randomUUID() } as GateEvent))).toThrow(/maxEvents/);
+      store.outbox.append(passageOf(grant), { usage: { passId: PASS.passId, campusDay: PASS.campusDay, at: new Date() } });
+      expect(store.outbox.status().pending).toBe(4);
+      expect(store.outbox.openGrants()).toEqual([]);
+      expect(store.usage.get(PASS.passId)).toMatchObject({ passages: 1 });
+      // Its grant is closed now: a second outcome for it is refused like any other event.
+      expect(() => store.outbox.append(passageOf(grant))).toThrow(/maxEvents/);
     });
 
     it('records an interrupted passage with no pass once the grant’s event was pruned', () => {

@@ -63,7 +63,7 @@ interface UsageRow {
 }
 
 class SqliteOutboxStore implements OutboxStore {
-  private readonly appendTransaction: (event: GateEvent, opensGrant: boolean) => GateEvent;
+  private readonly appendTransaction: (event: GateEvent, options: AppendOptions) => GateEvent;
   private readonly statements;
 
   constructor(
@@ -89,6 +89,11 @@ class SqliteOutboxStore implements OutboxStore {
       prune: db.prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?'),
       openGrant: db.prepare('INSERT INTO open_grant (scan_event_id, granted_at) VALUES (?, ?)'),
       closeGrant: db.prepare('DELETE FROM open_grant WHERE scan_event_id = ?'),
+      isOpenGrant: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM open_grant WHERE scan_event_id = ?'),
+      recordUsage: db.prepare(
+        `INSERT INTO pass_usage (pass_id, campus_day, first_passage_at, last_passage_at, passages) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (pass_id) DO UPDATE SET last_passage_at = excluded.last_passage_at, passages = passages + 1`,
+      ),
       openGrants: db.prepare<[], OpenGrantRow>(
         `SELECT g.scan_event_id, g.granted_at, o.event_json
            FROM open_grant g LEFT JOIN outbox o ON o.event_id = g.scan_event_id
@@ -98,17 +103,25 @@ class SqliteOutboxStore implements OutboxStore {
     // IMMEDIATE: the write lock is taken before the sequence is read, so two writers can never get one number.
     // The grant and its open_grant row (or a passage and the removal of its grant's row) commit together: a crash
     // leaves both or neither, so every grant on disk either has its passage event or is still open.
-    const transaction = db.transaction((event: GateEvent, opensGrant: boolean) => {
+    // A full outbox refuses new events, except the outcome of a grant it holds open: that room was taken when the
+    // grant was recorded (open grants are few, one per person in the turnstile), and refusing it would leave the
+    // grant without its outcome, or a pass used with no event saying so.
+    const transaction = db.transaction((event: GateEvent, options: AppendOptions) => {
+      const closesGrant = event.type === 'passage' && event.scanEventId !== null && this.statements.isOpenGrant.get(event.scanEventId);
       const pending = this.statements.pendingCount.get()?.n ?? 0;
-      if (pending >= this.limits.maxEvents) throw new OutboxFullError(this.limits.maxEvents, this.filePath);
+      if (!closesGrant && pending >= this.limits.maxEvents) throw new OutboxFullError(this.limits.maxEvents, this.filePath);
       const sequence = this.statements.nextSequence.get(event.gateId)?.last as number;
       const stored: GateEvent = { ...event, sequence };
       this.statements.insert.run(sequence, stored.eventId, stored.gateId, stored.occurredAt, JSON.stringify(stored));
-      if (opensGrant) this.statements.openGrant.run(stored.eventId, Date.parse(stored.occurredAt));
+      if (options.opensGrant === true) this.statements.openGrant.run(stored.eventId, Date.parse(stored.occurredAt));
       if (stored.type === 'passage' && stored.scanEventId !== null) this.statements.closeGrant.run(stored.scanEventId);
+      if (options.usage) {
+        const at = options.usage.at.getTime();
+        this.statements.recordUsage.run(options.usage.passId, options.usage.campusDay, at, at);
+      }
       return stored;
     });
-    this.appendTransaction = (event, opensGrant) => transaction.immediate(event, opensGrant);
+    this.appendTransaction = (event, options) => transaction.immediate(event, options);
   }
 
   append(event: Omit<GateEvent, 'sequence'>, options: AppendOptions = {}): GateEvent {
@@ -125,7 +138,10 @@ class SqliteOutboxStore implements OutboxStore {
         `Only a granted scan or a manual open opens a grant, not a ${parsed.data.type} event`,
       );
     }
-    return this.appendTransaction(parsed.data, opensGrant);
+    if (options.usage && parsed.data.type !== 'passage') {
+      throw new StoreError(StoreErrorCode.InvalidEvent, `Only a passage event records a pass's usage, not a ${parsed.data.type} event`);
+    }
+    return this.appendTransaction(parsed.data, options);
   }
 
   openGrants(): readonly OpenGrant[] {
