@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, identity } from '../api/api.js';
 import { isApiError } from '../api/client.js';
 import type { Role, Session } from '../api/identity.js';
@@ -58,8 +58,11 @@ async function sessionWithRetries(): Promise<Session> {
 
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  /** Counts session changes: a check that answers after a newer one (a sign-in, another check) is dropped. */
+  const generation = useRef(0);
 
   const accept = useCallback(async (session: Session) => {
+    generation.current++;
     api.setCsrfToken(session.csrfToken);
     setState({ status: 'ready', session });
     const displayName = await nameOf(session);
@@ -68,11 +71,15 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
   }, []);
 
   const refresh = useCallback(async () => {
+    const asked = ++generation.current;
+    let session: Session;
     try {
-      await accept(await sessionWithRetries());
+      session = await sessionWithRetries();
     } catch {
-      setState({ status: 'error' });
+      if (asked === generation.current) setState({ status: 'error' });
+      return;
     }
+    if (asked === generation.current) await accept(session);
   }, [accept]);
 
   const signOut = useCallback(async () => {
@@ -81,6 +88,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     } finally {
       // The eCard kept for offline use belongs to this person: a shared phone must not show it to the next one.
       await forgetOfflineData();
+      generation.current++;
       api.setCsrfToken(undefined);
       setState({ status: 'ready', session: { authenticated: false } });
     }

@@ -48,10 +48,10 @@ function GatesAdmin() {
   const [done, setDone] = useState<string>();
 
   const showIssued = async (code: IssuedEnrollmentCode) => {
-    setDone(undefined);
-    // The list first, then the code: the new gate's card is there when it shows.
-    await reload();
+    // The code is shown only now: at once, whatever the list's reload does.
     setIssued(code);
+    setDone(undefined);
+    await reload();
   };
 
   return (

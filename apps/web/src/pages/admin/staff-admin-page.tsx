@@ -45,9 +45,9 @@ function StaffAdmin() {
       <CreateStaffForm
         onCreated={async (member) => {
           setDone(undefined);
-          // The table first, then the password card: the new member's row is there when it shows.
-          await reload();
+          // The password is shown only now: at once, whatever the table's reload does.
           setCreated(member);
+          await reload();
         }}
       />
       {loadError && <LoadFailed message={loadError} onRetry={() => void reload()} />}
