@@ -289,6 +289,12 @@ describe('Gate agent, whole, in one process: simulated hardware, file frames, re
       const noPin = await open(url, { operator: 'Guard Lam' });
       expect(noPin.status).toBe(400);
       expect(((await noPin.json()) as { message: string }).message).toMatch(/expected pin/);
+      // A name that would display as something else on the security pages is a usage mistake too.
+      for (const operator of ['Guard \u202Emal', 'Guard\u200BLam', 'Guard\u2028Lam']) {
+        const disguised = await open(url, { operator, pin: PIN });
+        expect([operator, disguised.status]).toEqual([operator, 400]);
+        expect(((await disguised.json()) as { message: string }).message).toMatch(/without control characters/);
+      }
       const pulsesBefore = pulses();
       const wrong = await open(url, { operator: 'Guard Chow', pin: '000000' });
       expect(wrong.status).toBe(403);

@@ -51,7 +51,9 @@ const manualOpenSchema = z.strictObject({
     .trim()
     .min(2, { error: 'type your name (at least 2 characters) before opening the gate' })
     .max(80, { error: 'expected a name of at most 80 characters' })
-    .regex(/^[^\p{Cc}]+$/u, { error: 'expected a name without control characters' }),
+    // Shown on the portal's security pages: no control, format (bidirectional overrides, invisible) or separator
+    // characters that disguise a name, except the zero-width joiners emoji and some scripts need.
+    .regex(/^(?:[\u200c\u200d]|[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}])+$/u, { error: 'expected a name without control characters' }),
   // The message never echoes the value: it is a PIN.
   pin: z
     .string({ error: 'expected pin: the guard PIN as text' })

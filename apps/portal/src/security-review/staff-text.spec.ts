@@ -38,15 +38,27 @@ const FIELDS: ReadonlyArray<readonly [string, new () => object, string, 'line' |
 
 describe('text staff type is shown to others as typed, and nothing can disguise it', () => {
   it.each(FIELDS)('%s: plain text of any script is accepted', async (_name, type, property, _kind, wrap) => {
-    expect(await problemsWith(type, property, wrap("Main Gate 正門 — O'Brien <b>&</b>"))).toEqual([]);
+    expect(await problemsWith(type, property, wrap("Main Gate 正門 — O'Brien <b>&</b> 👩‍🎓"))).toEqual([]);
   });
 
   it.each(FIELDS)(
     '%s: control characters, bidirectional overrides and isolates are refused, saying so',
     async (_name, type, property, kind, wrap) => {
-      // The line and paragraph separators are white space: a joined field makes them a space.
-      const separators = kind === 'joined' ? [] : ['para\u2029graph', 'line\u2028separator'];
-      for (const value of ['evil\u202Egnp.exe', 'a\u2066b\u2069c', 'tab\u0000nul', 'bell\u0007', 'next\u0085line', ...separators]) {
+      // The line and paragraph separators and the byte-order mark are white space: a joined field makes them a space.
+      const separators = kind === 'joined' ? [] : ['para\u2029graph', 'line\u2028separator', 'b\uFEFFom'];
+      for (const value of [
+        'evil\u202Egnp.exe',
+        'a\u2066b\u2069c',
+        'tab\u0000nul',
+        'bell\u0007',
+        'next\u0085line',
+        'zero\u200Bwidth',
+        'rlm\u200Fmark',
+
+        'soft\u00ADhyphen',
+        'joiner\u2060',
+        ...separators,
+      ]) {
         const problems = await problemsWith(type, property, wrap(value));
         expect([value, problems.some((message) => /control|bidirectional/.test(message))]).toEqual([value, true]);
       }

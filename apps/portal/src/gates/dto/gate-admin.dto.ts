@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsString, Length } from 'class-validator';
 import { gatePolicySchema, type GatePolicy } from '@campuspass/contracts';
 import type { GateEntity } from '../gate.entity.js';
@@ -7,11 +8,13 @@ import type { GateHeartbeatRow, GateListRow } from '../gates.repository.js';
 import { IsPlainLine, IsPlainText } from '../../profile/dto/profile-validators.js';
 
 export class CreateGateDto {
-  @ApiProperty({ description: 'Where the gate stands, e.g. "North Entrance, Turnstile 1"', minLength: 1, maxLength: 200 })
+  @ApiProperty({ description: 'Where the gate stands, e.g. "North Entrance, Turnstile 1" (trimmed)', minLength: 1, maxLength: 200 })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(1, 200, { message: 'name must have 1 to 200 characters, e.g. "North Entrance, Turnstile 1"' })
   @IsPlainLine({
-    message: 'name must be text on one line, line breaks, control or bidirectional-override characters, e.g. "North Entrance, Turnstile 1"',
+    message:
+      'name must be text on one line, without line breaks, control or bidirectional-override characters, e.g. "North Entrance, Turnstile 1"',
   })
   name!: string;
 }

@@ -5,13 +5,16 @@ import { hongKongToday } from '../../alumni/graduate-names.js';
 /** `YYYY-MM`, months 01-12. */
 export const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-// C0/C1 controls, line/paragraph separators and bidirectional overrides (which can make text display as
-// something else). Matching control characters is the point here.
+// C0/C1 controls, line/paragraph separators, bidirectional overrides, isolates and marks, and invisible characters
+// (zero-width space, word joiner, byte-order mark, soft hyphen): what can make text display as something else, or
+// two different texts look the same. Zero-width joiner and non-joiner stay: emoji and several scripts need them.
+// Matching control characters is the point here.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 // The same, but line breaks (and tabs) are fine in a longer text.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const CONTROL_CHARACTERS_BUT_LINES =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 
 /** This month and year in Hong Kong, the university's "now", whatever the server's zone. */
 export function currentYearMonth(now: Date = new Date()): string {
