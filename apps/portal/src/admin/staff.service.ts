@@ -6,6 +6,7 @@ import { AuditService } from './audit.service.js';
 import type { StaffAccountEntity } from './staff-account.entity.js';
 import { generatePassword, hashPassword, passwordProblem } from './staff-password.js';
 import { StaffRepository } from './staff.repository.js';
+import { isPlainLineText } from '../profile/dto/profile-validators.js';
 
 /** A staff account that cannot be created as asked (answered 409 over HTTP; the CLI prints the message). */
 export class StaffAccountError extends ConflictException {
@@ -55,6 +56,9 @@ export class StaffService {
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new StaffAccountError(`"${input.email}" is not an email address.`);
     const name = input.name.trim();
     if (!name) throw new StaffAccountError('The name must not be empty.');
+    if (!isPlainLineText(name)) {
+      throw new StaffAccountError('The name must be text on one line, without line breaks, control or bidirectional-override characters.');
+    }
     if (!isStaffRole(input.role)) throw new StaffAccountError(`The role must be one of ${STAFF_ROLES.join(', ')} (got "${input.role}").`);
     const generatedPassword = input.password === undefined ? generatePassword() : undefined;
     const password = input.password ?? generatedPassword!;

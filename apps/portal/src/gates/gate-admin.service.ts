@@ -8,6 +8,7 @@ import { EnrollmentCodeHasher, ENROLLMENT_CODE_TTL_MS, newEnrollmentCode } from 
 import { GatesException } from './gates.exception.js';
 import { GatesRepository, type GateListRow } from './gates.repository.js';
 import { DEFAULT_GATE_POLICY, GatesService, type GateActor } from './gates.service.js';
+import { isPlainLineText } from '../profile/dto/profile-validators.js';
 
 /** A one-time enrollment code as shown once to the AAO: never stored, only its keyed hash is. */
 export interface IssuedEnrollmentCode {
@@ -40,6 +41,12 @@ export class GateAdminService {
     const trimmed = name.trim();
     if (trimmed.length < 1 || trimmed.length > 200) {
       throw new GatesException('gate-name-invalid', 'A gate name must have 1 to 200 characters, e.g. "North Entrance, Turnstile 1".');
+    }
+    if (!isPlainLineText(trimmed)) {
+      throw new GatesException(
+        'gate-name-invalid',
+        'A gate name must be text on one line, without line breaks, control or bidirectional-override characters, e.g. "North Entrance, Turnstile 1".',
+      );
     }
     const now = this.clock.now();
     const code = newEnrollmentCode();

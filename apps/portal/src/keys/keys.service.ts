@@ -6,6 +6,7 @@ import { AuditService } from '../admin/audit.service.js';
 import type { AuditActorType } from '../admin/audit-event.entity.js';
 import { parseKeyEncryptionKey, type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.module.js';
+import { isPlainMultilineText } from '../profile/dto/profile-validators.js';
 import { isKeysException, KeysException } from './keys.exception.js';
 import { openPrivateKeyWithEither, sealPrivateKey, type KeyEncryptionKeys, type SealedPrivateKey } from './private-key-cipher.js';
 import { SigningKeyEntity, type KeyPurpose, type KeyStatus } from './signing-key.entity.js';
@@ -534,6 +535,12 @@ export function revocationReason(reason: unknown): string {
     throw new KeysException(
       'key-revocation-reason-invalid',
       `Give the reason for revoking the key (${REVOCATION_REASON_MIN} to ${REVOCATION_REASON_MAX} characters, e.g. "private key exposed in a backup"); nothing was changed.`,
+    );
+  }
+  if (!isPlainMultilineText(text)) {
+    throw new KeysException(
+      'key-revocation-reason-invalid',
+      'The reason must be text without control or bidirectional-override characters (it is shown in the key list and the audit log); nothing was changed.',
     );
   }
   return text;

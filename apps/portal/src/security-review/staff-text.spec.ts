@@ -5,6 +5,8 @@ import { CreateStaffDto } from '../admin/staff.controller.js';
 import { PrivilegeDto, ReasonDto } from '../ecard/dto/ecard.dto.js';
 import { CreateGateDto, RevokeGateDto } from '../gates/dto/gate-admin.dto.js';
 import { RevokeKeyDto } from '../keys/dto/keys.dto.js';
+import { revocationReason } from '../keys/keys.service.js';
+import { isPlainLineText } from '../profile/dto/profile-validators.js';
 import { GuestPolicyUpdateDto } from '../passes/dto/guest-policy-admin.dto.js';
 import { AcknowledgeAlertDto, HandheldCheckDto } from '../security/dto/security.dto.js';
 
@@ -77,4 +79,16 @@ describe('text staff type is shown to others as typed, and nothing can disguise 
       }
     },
   );
+});
+
+describe('the checks behind operator commands (staff:create, gates:create, keys:revoke), which bypass the DTOs', () => {
+  it('keys:revoke refuses a disguised reason and keeps a plain one with its line breaks', () => {
+    expect(() => revocationReason('exposed\u202Egnp.exe')).toThrow(/without control or bidirectional-override characters/);
+    expect(revocationReason('  private key exposed\nin a backup  ')).toBe('private key exposed\nin a backup');
+  });
+
+  it('one-line names are refused with line breaks and invisible characters, accepted with emoji', () => {
+    expect(['North\nGate', 'North\u200BGate', 'North\u202EGate'].map(isPlainLineText)).toEqual([false, false, false]);
+    expect(isPlainLineText('North Gate 北門 👩‍🎓')).toBe(true);
+  });
 });

@@ -16,6 +16,16 @@ const CONTROL_CHARACTERS_BUT_LINES =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 
+/** Plain text on one line (what IsPlainLine accepts), for checks outside a DTO: a command's argument. */
+export function isPlainLineText(value: string): boolean {
+  return !CONTROL_CHARACTERS.test(value);
+}
+
+/** Plain text that may span lines (what IsPlainText accepts), for checks outside a DTO. */
+export function isPlainMultilineText(value: string): boolean {
+  return !CONTROL_CHARACTERS_BUT_LINES.test(value);
+}
+
 /** This month and year in Hong Kong, the university's "now", whatever the server's zone. */
 export function currentYearMonth(now: Date = new Date()): string {
   return hongKongToday(now).slice(0, 7);
@@ -64,7 +74,7 @@ function decorator(
 export const IsPlainLine = (options?: ValidationOptions) =>
   decorator(
     'isPlainLine',
-    (value) => typeof value === 'string' && !CONTROL_CHARACTERS.test(value),
+    (value) => typeof value === 'string' && isPlainLineText(value),
     '$property must be text on one line, without control characters',
     options,
   );
@@ -73,7 +83,7 @@ export const IsPlainLine = (options?: ValidationOptions) =>
 export const IsPlainText = (options?: ValidationOptions) =>
   decorator(
     'isPlainText',
-    (value) => typeof value === 'string' && !CONTROL_CHARACTERS_BUT_LINES.test(value),
+    (value) => typeof value === 'string' && isPlainMultilineText(value),
     '$property must be text without control characters',
     options,
   );
