@@ -84,8 +84,6 @@ export class GateAgent {
   readonly #startedAt = Date.now();
   #wakeStopped: (() => void) | undefined;
   #abandoned = false;
-  /** Passes with a grant whose passage has not ended, and when each was granted (the newest, if several). */
-  readonly #passagesUnderway = new Map<string, { count: number; grantedAt: Date }>();
 
   constructor(
     readonly config: GateConfig,
@@ -263,7 +261,7 @@ export class GateAgent {
     this.events.emit('scan', view);
     if (decision.decision === 'granted') {
       this.hardware.indicator.show('granted');
-      this.#grant(eventId, decision.pass, reading.now);
+      this.#grant(eventId, decision.pass);
     } else {
       this.hardware.indicator.show('denied');
     }
@@ -281,7 +279,7 @@ export class GateAgent {
     this.#log.info({ eventId: event.eventId, operator }, 'manual open');
     this.events.emit('manual-open', { eventId: event.eventId, operator, at: event.occurredAt });
     this.hardware.indicator.show('granted');
-    this.#grant(event.eventId, undefined, new Date(event.occurredAt));
+    this.#grant(event.eventId, undefined);
     return { eventId: event.eventId };
   }
 
@@ -415,40 +413,29 @@ export class GateAgent {
     });
   }
 
-  #grant(eventId: string, pass: ScanPass | undefined, grantedAt: Date): void {
-    if (pass) {
-      const underway = this.#passagesUnderway.get(pass.passId);
-      this.#passagesUnderway.set(pass.passId, { count: (underway?.count ?? 0) + 1, grantedAt });
-    }
-    const done = this.hardware.passage
-      .grant(eventId)
-      .then(
-        (result) => this.#onPassage(result, pass),
-        (error: unknown) => this.#log.error(errorDetails(error), 'passage failed'),
-      )
-      .finally(() => {
-        if (!pass) return;
-        const underway = this.#passagesUnderway.get(pass.passId);
-        if (underway && underway.count > 1) this.#passagesUnderway.set(pass.passId, { ...underway, count: underway.count - 1 });
-        else this.#passagesUnderway.delete(pass.passId);
-      });
+  #grant(eventId: string, pass: ScanPass | undefined): void {
+    const done = this.hardware.passage.grant(eventId).then(
+      (result) => this.#onPassage(result, pass),
+      (error: unknown) => this.#log.error(errorDetails(error), 'passage failed'),
+    );
     this.#grants.add(done);
     void done.finally(() => this.#grants.delete(done));
   }
 
   /**
-   * The pass's recorded passages, with a grant still underway counted as a passage at its grant time: until it ends,
-   * a second scan of the pass (a single-entry pass handed back over the turnstile, a re-entry inside the window) is
-   * denied as if the first had passed. A grant that ends without a passage leaves the pass as it was.
+   * The pass's recorded passages, with each grant still open on disk counted as a passage at its grant time: until
+   * its passage event is recorded, a second scan of the pass (a single-entry pass handed back over the turnstile, a
+   * re-entry inside the window) is denied as if the first had passed. A grant that ends without a passage leaves the
+   * pass as it was.
    */
   #usageWithUnderway(passId: string): PassUsage | undefined {
     const stored = this.store.usage.get(passId);
-    const underway = this.#passagesUnderway.get(passId);
+    const underway = this.store.outbox.openGrantsOfPass(passId);
     if (!underway) return stored;
-    const last = stored && stored.lastPassageAt > underway.grantedAt ? stored.lastPassageAt : underway.grantedAt;
+    const last = stored && stored.lastPassageAt > underway.lastGrantedAt ? stored.lastPassageAt : underway.lastGrantedAt;
     return {
       passId,
-      firstPassageAt: stored?.firstPassageAt ?? underway.grantedAt,
+      firstPassageAt: stored?.firstPassageAt ?? underway.lastGrantedAt,
       lastPassageAt: last,
       passages: (stored?.passages ?? 0) + underway.count,
     };

@@ -23,6 +23,9 @@ class ArrayOutbox implements OutboxStore {
     if (stored.type === 'passage' && stored.scanEventId !== null) this.grants.delete(stored.scanEventId);
     return stored;
   }
+  openGrantsOfPass(): undefined {
+    return undefined;
+  }
   openGrants(): readonly OpenGrant[] {
     return [...this.grants].map(([scanEventId, grantedAt]) => ({
       scanEventId,

@@ -80,6 +80,8 @@ export interface OutboxStore {
   append(event: Omit<GateEvent, 'sequence'>, options?: AppendOptions): GateEvent;
   /** Grants whose passage has not been recorded, oldest first. */
   openGrants(): readonly OpenGrant[];
+  /** How many of those are grants of this pass, and the latest one's time; undefined when none. */
+  openGrantsOfPass(passId: string): { readonly count: number; readonly lastGrantedAt: Date } | undefined;
   /** Oldest pending events first. */
   peek(limit: number): readonly OutboxEntry[];
   /** Marks events as delivered (the portal queue accepted them); delivered events are kept for a while, then pruned. */

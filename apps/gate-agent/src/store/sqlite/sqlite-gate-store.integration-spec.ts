@@ -190,8 +190,11 @@ describe('SqliteGateStore', () => {
         { scanEventId: scan.eventId, grantedAt: new Date(scan.occurredAt), grantEvent: scan },
         { scanEventId: manual.eventId, grantedAt: new Date(manual.occurredAt), grantEvent: manual },
       ]);
+      // The pass's grant is underway (the manual open has no pass).
+      expect(store.outbox.openGrantsOfPass(PASS.passId)).toEqual({ count: 1, lastGrantedAt: new Date(scan.occurredAt) });
       store.outbox.append(passageOf(scan, 'not-passed'));
       expect(store.outbox.openGrants().map((grant) => grant.scanEventId)).toEqual([manual.eventId]);
+      expect(store.outbox.openGrantsOfPass(PASS.passId)).toBeUndefined();
       expect(() => store.outbox.append(alertEvent(), { opensGrant: true })).toThrow(/opens a grant/);
 
       // The grant row cannot be written: the scan is not recorded either (no grant without its open row).

@@ -87,7 +87,10 @@ class SqliteOutboxStore implements OutboxStore {
       markDelivered: db.prepare('UPDATE outbox SET delivered_at = ? WHERE event_id = ? AND delivered_at IS NULL'),
       markFailed: db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE event_id = ? AND delivered_at IS NULL'),
       prune: db.prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?'),
-      openGrant: db.prepare('INSERT INTO open_grant (scan_event_id, granted_at) VALUES (?, ?)'),
+      openGrant: db.prepare('INSERT INTO open_grant (scan_event_id, granted_at, pass_id) VALUES (?, ?, ?)'),
+      openGrantsOfPass: db.prepare<[string], { count: number; last_granted_at: number | null }>(
+        'SELECT count(*) AS count, max(granted_at) AS last_granted_at FROM open_grant WHERE pass_id = ?',
+      ),
       closeGrant: db.prepare('DELETE FROM open_grant WHERE scan_event_id = ?'),
       isOpenGrant: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM open_grant WHERE scan_event_id = ?'),
       recordUsage: db.prepare(
@@ -113,7 +116,9 @@ class SqliteOutboxStore implements OutboxStore {
       const sequence = this.statements.nextSequence.get(event.gateId)?.last as number;
       const stored: GateEvent = { ...event, sequence };
       this.statements.insert.run(sequence, stored.eventId, stored.gateId, stored.occurredAt, JSON.stringify(stored));
-      if (options.opensGrant === true) this.statements.openGrant.run(stored.eventId, Date.parse(stored.occurredAt));
+      if (options.opensGrant === true) {
+        this.statements.openGrant.run(stored.eventId, Date.parse(stored.occurredAt), stored.pass?.passId ?? null);
+      }
       if (stored.type === 'passage' && stored.scanEventId !== null) this.statements.closeGrant.run(stored.scanEventId);
       if (options.usage) {
         const at = options.usage.at.getTime();
@@ -142,6 +147,13 @@ class SqliteOutboxStore implements OutboxStore {
       throw new StoreError(StoreErrorCode.InvalidEvent, `Only a passage event records a pass's usage, not a ${parsed.data.type} event`);
     }
     return this.appendTransaction(parsed.data, options);
+  }
+
+  openGrantsOfPass(passId: string): { readonly count: number; readonly lastGrantedAt: Date } | undefined {
+    const row = this.statements.openGrantsOfPass.get(passId);
+    return row && row.count > 0 && row.last_granted_at !== null
+      ? { count: row.count, lastGrantedAt: new Date(row.last_granted_at) }
+      : undefined;
   }
 
   openGrants(): readonly OpenGrant[] {

@@ -44,10 +44,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   -- Grants whose passage has not ended (ARCHITECTURE "The passage"). The row is written in the transaction that
   -- records the grant and deleted in the one that records its passage event, so a row left at start-up is a passage
-  -- the agent never saw end (SIGKILL, power loss): the agent records it as interrupted.
+  -- the agent never saw end (SIGKILL, power loss): the agent records it as interrupted. While it is open, its pass
+  -- counts as used at the grant time (a second scan is not granted while the first person is in the turnstile).
   CREATE TABLE open_grant (
     scan_event_id TEXT    PRIMARY KEY,
-    granted_at    INTEGER NOT NULL
+    granted_at    INTEGER NOT NULL,
+    pass_id       TEXT
   ) STRICT;
+  CREATE INDEX open_grant_pass ON open_grant (pass_id) WHERE pass_id IS NOT NULL;
   `,
 ];
